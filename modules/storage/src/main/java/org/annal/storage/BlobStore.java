@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.annal.storage;
+
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * Where image files live (create, read, read a range, remove), separate from the index that says
+ * what they are. Keys are internal ids chosen by the store, never strings a sender controls.
+ */
+public interface BlobStore {
+
+  /**
+   * A sink that writes a new blob. It computes SHA-256 and size on the fly, fsyncs the file, renames
+   * it atomically into place and fsyncs the directory; only then does its value complete. If the
+   * upstream fails, nothing is left behind and the value fails.
+   */
+  Sink<ByteString, CompletionStage<StoredBlob>> put();
+
+  /** The whole blob; the source fails with {@link BlobNotFoundException} if there is none. */
+  Source<ByteString, NotUsed> get(BlobKey key);
+
+  /** {@code length} bytes from {@code offset} (fewer if the blob ends first). */
+  Source<ByteString, NotUsed> get(BlobKey key, long offset, long length);
+
+  /** Removes a blob; completes normally if it was already gone. */
+  CompletionStage<Done> delete(BlobKey key);
+
+  /** Every blob key this store holds (for verify and the orphan sweeper). */
+  Source<BlobKey, NotUsed> keys();
+}
