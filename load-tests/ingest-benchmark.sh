@@ -1,0 +1,375 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# Ingest benchmark: the same synthetic CT data set sent with DCMTK storescu over 1 and over N
+# parallel associations to (a) DCMTK storescp --fork (files only, no database, no fsync),
+# (b) Orthanc (SQLite index, fsync of every file) and (c) Annal. Every target starts empty, is
+# stopped afterwards, and must hold every instance before its time counts. See README.md.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ARGS="$*"
+INSTANCES=2000
+STUDIES=1
+SERIES=4
+SEED=1
+ASSOCS="1 4"
+TARGETS="storescp orthanc annal"
+REPEAT=1
+WORK=${ANNAL_BENCH_DIR:-${TMPDIR:-/tmp}/annal-ingest-bench}
+ANNAL_BIN=$REPO/bin/annal
+ANNAL_AET=ANNAL
+READY_TIMEOUT=300
+STORE_TIMEOUT=3600
+KEEP=0
+MAX_LOAD=0
+MAX_WAIT=600
+INSTALL=1
+CALLING_AET=BENCHSCU
+
+usage() {
+  cat <<EOF
+usage: $0 [options]
+  --instances N      instances in the data set (default $INSTANCES = studies x series x K)
+  --studies S        studies (default $STUDIES)
+  --series S         series per study (default $SERIES)
+  --seed N           generator seed (default $SEED); same seed, same bytes and UIDs
+  --assocs "1 4"     association counts to measure (default "$ASSOCS")
+  --targets "..."    any of: storescp orthanc annal (default "$TARGETS")
+  --repeat R         measure each (target, associations) R times (default $REPEAT)
+  --work DIR         scratch space: data set, target storage (default $WORK)
+  --annal PATH       Annal launcher (default $ANNAL_BIN)
+  --annal-aet AET    called AE title for Annal (default $ANNAL_AET)
+  --keep             keep each target's storage after the run (default: delete it)
+  --max-load L       before each measurement wait until the 1-minute load average is below L
+  --max-wait S       ... but at most S seconds (default $MAX_WAIT), then measure anyway
+  --no-install       do not apt-get install missing tools
+EOF
+}
+
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --instances) INSTANCES=$2; shift 2 ;;
+    --studies) STUDIES=$2; shift 2 ;;
+    --series) SERIES=$2; shift 2 ;;
+    --seed) SEED=$2; shift 2 ;;
+    --assocs) ASSOCS=$2; shift 2 ;;
+    --targets) TARGETS=$2; shift 2 ;;
+    --repeat) REPEAT=$2; shift 2 ;;
+    --work) WORK=$2; shift 2 ;;
+    --annal) ANNAL_BIN=$2; shift 2 ;;
+    --annal-aet) ANNAL_AET=$2; shift 2 ;;
+    --keep) KEEP=1; shift ;;
+    --max-load) MAX_LOAD=$2; shift 2 ;;
+    --max-wait) MAX_WAIT=$2; shift 2 ;;
+    --no-install) INSTALL=0; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+if (( INSTANCES % (STUDIES * SERIES) != 0 )); then
+  echo "--instances ($INSTANCES) must be a multiple of studies x series ($((STUDIES * SERIES)))" >&2
+  exit 2
+fi
+PER_SERIES=$((INSTANCES / (STUDIES * SERIES)))
+
+log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# DCMTK 3.6.7 (and Orthanc, built on DCMTK) leave Nagle on unless told: every C-STORE would then
+# wait ~40 ms for a delayed ACK and the benchmark would measure that (stack-notes.md).
+export TCP_NODELAY=1
+
+# ---------------------------------------------------------------------------------------------
+# Tools
+need=(storescu storescp echoscu curl jq javac java)
+[[ " $TARGETS " == *" orthanc "* ]] && need+=(Orthanc)
+missing=()
+for t in "${need[@]}"; do command -v "$t" >/dev/null || missing+=("$t"); done
+if (( ${#missing[@]} )); then
+  if ! { (( INSTALL )) && command -v apt-get >/dev/null && [[ $(id -u) == 0 ]]; }; then
+    die "missing tools: ${missing[*]} (install dcmtk orthanc curl jq and a JDK 17)"
+  fi
+  log "installing dcmtk orthanc curl jq (missing: ${missing[*]})"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    dcmtk orthanc curl jq >/dev/null
+  for t in "${need[@]}"; do command -v "$t" >/dev/null || die "still missing: $t"; done
+fi
+
+mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd)
+
+# ---------------------------------------------------------------------------------------------
+# Data set: the generator is compiled from source with javac (it needs only the JDK and
+# org.annal.dicom.Uid), so the benchmark does not depend on the rest of the build being green.
+DATA=$WORK/data/ct-seed$SEED-st$STUDIES-se$SERIES-in$PER_SERIES
+if [[ -f $DATA/manifest.tsv && $(($(wc -l <"$DATA/manifest.tsv") - 1)) -eq $INSTANCES ]]; then
+  log "reusing data set $DATA"
+else
+  log "generating $INSTANCES instances ($STUDIES x $SERIES x $PER_SERIES) into $DATA"
+  classes=$WORK/generator-classes
+  rm -rf "$classes" "$DATA.partial"
+  mkdir -p "$classes"
+  src=$REPO/modules/dicom/src/main/java/org/annal/dicom
+  javac -nowarn -d "$classes" "$src/Uid.java" "$src"/synth/*.java
+  java -cp "$classes" org.annal.dicom.synth.SyntheticCt --out "$DATA.partial" \
+    --studies "$STUDIES" --series "$SERIES" --instances "$PER_SERIES" --seed "$SEED" >&2
+  rm -rf "$DATA"
+  mv "$DATA.partial" "$DATA" # only a complete data set is ever reused
+fi
+mapfile -t FILES < <(tail -n +2 "$DATA/manifest.tsv" | cut -f1 | sed "s|^|$DATA/|")
+mapfile -t STUDY_UIDS < <(tail -n +2 "$DATA/manifest.tsv" | cut -f2 | sort -u)
+TOTAL_BYTES=$(tail -n +2 "$DATA/manifest.tsv" | awk -F'\t' '{s += $5} END {printf "%d", s}')
+(( ${#FILES[@]} == INSTANCES )) || die "manifest lists ${#FILES[@]} files, expected $INSTANCES"
+# Read once so that every target is fed from the page cache, not from the disk it writes to.
+cat "${FILES[@]}" >/dev/null
+
+# ---------------------------------------------------------------------------------------------
+# Targets. Each start_* sets TARGET_PID (a process group leader, started with setsid so that
+# stopping it also stops storescp's forked children), PORT and AET, and returns when the target
+# answers C-ECHO. Each count_* prints how many instances the target holds.
+TARGET_PID=
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+}
+
+await() { # await SECONDS DESCRIPTION COMMAND...: poll a condition until a deadline
+  local deadline=$((SECONDS + $1)) what=$2
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    kill -0 "$TARGET_PID" 2>/dev/null || die "$what: target exited (see $RUN/target.log)"
+    (( SECONDS < deadline )) || die "$what: not within the deadline (see $RUN/target.log)"
+    sleep 0.2
+  done
+}
+
+echo_ok() { echoscu -aet "$CALLING_AET" -aec "$AET" -to 5 127.0.0.1 "$PORT"; }
+
+start_storescp() {
+  PORT=$(free_port) AET=STORESCP
+  mkdir -p "$RUN/storage"
+  # +B writes each data set as received (no re-encoding), as Annal stores bytes as received.
+  setsid storescp --fork +B -aet "$AET" -od "$RUN/storage" --log-level warn "$PORT" \
+    >"$RUN/target.log" 2>&1 &
+  TARGET_PID=$!
+  await 30 "storescp start" echo_ok
+}
+count_storescp() { find "$RUN/storage" -type f | wc -l; }
+
+start_orthanc() {
+  PORT=$(free_port) AET=ORTHANC HTTP=$(free_port)
+  mkdir -p "$RUN/storage" "$RUN/index"
+  cat >"$RUN/orthanc.json" <<EOF
+{
+  "Name": "annal-ingest-benchmark",
+  "StorageDirectory": "$RUN/storage",
+  "IndexDirectory": "$RUN/index",
+  "StorageCompression": false,
+  "SyncStorageArea": true,
+  "DicomServerEnabled": true,
+  "DicomAet": "$AET",
+  "DicomPort": $PORT,
+  "DicomThreadsCount": 4,
+  "DicomCheckCalledAet": false,
+  "DicomModalities": { "bench": [ "$CALLING_AET", "127.0.0.1", 104 ] },
+  "HttpServerEnabled": true,
+  "HttpPort": $HTTP,
+  "RemoteAccessAllowed": false,
+  "AuthenticationEnabled": false,
+  "Plugins": []
+}
+EOF
+  setsid Orthanc "$RUN/orthanc.json" >"$RUN/target.log" 2>&1 &
+  TARGET_PID=$!
+  await 60 "Orthanc start" curl -fsS "http://127.0.0.1:$HTTP/system"
+  await 30 "Orthanc C-ECHO" echo_ok
+}
+count_orthanc() {
+  local api files
+  api=$(curl -fsS "http://127.0.0.1:$HTTP/statistics" | jq -r .CountInstances)
+  files=$(find "$RUN/storage" -type f | wc -l)
+  # Orthanc keeps one attachment file per instance here; a file count lower than the index's
+  # count would mean an index row without its file.
+  (( files >= api )) || log "Orthanc: $api instances indexed but only $files files stored"
+  echo $(( api < files ? api : files ))
+}
+
+start_annal() {
+  [[ -x $ANNAL_BIN ]] || die "no Annal launcher at $ANNAL_BIN (use --annal PATH)"
+  PORT=$(free_port) AET=$ANNAL_AET HTTP=$(free_port)
+  local cluster
+  cluster=$(free_port)
+  # The embedded Cassandra defaults to ports 9042 and 7000, which a developer's own node may be
+  # using: let it pick free ones. Everything else is the node's default configuration.
+  echo 'annal.cassandra.embedded { native-port = 0, storage-port = 0 }' >"$RUN/annal.conf"
+  setsid "$ANNAL_BIN" run --data-dir "$RUN/data" --dicom-port "$PORT" --http-port "$HTTP" \
+    --cluster-port "$cluster" --ae-title "$AET" --config "$RUN/annal.conf" \
+    >"$RUN/target.log" 2>&1 &
+  TARGET_PID=$!
+  await "$READY_TIMEOUT" "Annal ready" grep -q "Annal ready" "$RUN/target.log"
+  await 30 "Annal C-ECHO" echo_ok
+}
+count_annal() {
+  local total=0 n uid
+  for uid in "${STUDY_UIDS[@]}"; do
+    # The study's state has "instances" keyed by SOP Instance UID; a list or a count would do too.
+    n=$(curl -fsS "http://127.0.0.1:$HTTP/api/studies/$uid" | jq -r '
+      if (.instances | type) == "array" or (.instances | type) == "object" then (.instances | length)
+      elif (.instances | type) == "number" then .instances
+      else (.instanceCount // .numberOfInstances // .numberOfStudyRelatedInstances // 0) end' \
+      2>/dev/null) || n=0
+    total=$((total + ${n:-0}))
+  done
+  echo "$total"
+}
+
+stop_target() {
+  [[ -n $TARGET_PID ]] || return 0
+  if kill -0 "$TARGET_PID" 2>/dev/null; then
+    kill -TERM -- "-$TARGET_PID" 2>/dev/null || true
+    local deadline=$((SECONDS + 60))
+    while kill -0 "$TARGET_PID" 2>/dev/null && (( SECONDS < deadline )); do sleep 0.2; done
+    kill -0 "$TARGET_PID" 2>/dev/null && { log "target did not stop: SIGKILL"; kill -KILL -- "-$TARGET_PID" 2>/dev/null || true; }
+  fi
+  wait "$TARGET_PID" 2>/dev/null || true
+  TARGET_PID=
+}
+trap stop_target EXIT
+trap 'exit 130' INT TERM
+
+# With --max-load L, wait (at most --max-wait seconds) for the 1-minute load average to drop below
+# L before a measurement; the row records the load either way.
+await_quiet() {
+  [[ $MAX_LOAD != 0 ]] || return 0
+  local deadline=$((SECONDS + MAX_WAIT))
+  while awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v m="$MAX_LOAD" 'BEGIN {exit !(l >= m)}'; do
+    if (( SECONDS >= deadline )); then
+      log "load $(cut -d' ' -f1 /proc/loadavg) still >= $MAX_LOAD after ${MAX_WAIT}s: measuring anyway"
+      return 0
+    fi
+    sleep 5
+  done
+}
+
+# ---------------------------------------------------------------------------------------------
+# One measurement, in a subshell so that a target that fails to start or to stop costs only its
+# own row: fresh target, N storescu processes each sending a contiguous share of the files (with
+# the default layout, one series each), wall time from the first start to the last exit.
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+ROWS=$WORK/rows-$STAMP.txt
+: >"$ROWS"
+measure() {
+  local target=$1 assocs=$2 run_no=$3 i pids=() failed=0 t0 t1 held load
+  trap stop_target EXIT
+  RUN=$WORK/run/$target-$assocs-$run_no
+  rm -rf "$RUN"
+  mkdir -p "$RUN"
+  log "$target, $assocs association(s), run $run_no: starting target"
+  "start_$target"
+  sync # a previous run's dirty pages must not be written back during this one
+  # The machine may be shared: the 1-minute load average at the start goes into the row.
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  t0=$(date +%s.%N)
+  for ((i = 0; i < assocs; i++)); do
+    local from=$((i * INSTANCES / assocs)) to=$(((i + 1) * INSTANCES / assocs))
+    timeout "$STORE_TIMEOUT" storescu -R -aet "$CALLING_AET" -aec "$AET" --log-level warn \
+      127.0.0.1 "$PORT" "${FILES[@]:from:to-from}" >"$RUN/storescu-$i.log" 2>&1 &
+    pids+=($!)
+  done
+  for i in "${pids[@]}"; do wait "$i" || failed=$((failed + 1)); done
+  t1=$(date +%s.%N)
+  held=$("count_$target")
+  stop_target
+  (( failed == 0 )) || log "$failed storescu process(es) failed: see $RUN/storescu-*.log"
+  awk -v t="$target" -v a="$assocs" -v n="$INSTANCES" -v h="$held" -v t0="$t0" -v t1="$t1" \
+    -v b="$TOTAL_BYTES" -v f="$failed" -v l="$load" 'BEGIN {
+      s = t1 - t0; ok = (h == n && f == 0) ? "ok" : "INCOMPLETE";
+      printf "%s|%d|%d|%.2f|%.1f|%.1f|%s|%s\n", t, a, h, s, n / s, b / 1e6 / s, ok, l }' >>"$ROWS"
+  log "  -> $(tail -n 1 "$ROWS")"
+  # An incomplete run keeps its logs and storage for a post-mortem.
+  (( KEEP )) || [[ $held != "$INSTANCES" || $failed != 0 ]] || rm -rf "$RUN"
+}
+
+if [[ " $TARGETS " == *" annal "* ]]; then
+  # bin/annal builds the tree first when sources are newer than its jar: do that here, outside
+  # the start-up deadline (ANNAL_NO_BUILD=1 skips it).
+  [[ -x $ANNAL_BIN ]] || die "no Annal launcher at $ANNAL_BIN (use --annal PATH)"
+  log "Annal: $("$ANNAL_BIN" --version 2>&1 | tail -n 1)"
+fi
+
+# Repetitions outermost and targets innermost: on a shared machine, load that comes and goes then
+# hits every target alike instead of all runs of one target.
+for ((r = 1; r <= REPEAT; r++)); do
+  for assocs in $ASSOCS; do
+    for target in $TARGETS; do
+      await_quiet
+      if ! (measure "$target" "$assocs" "$r"); then
+        log "$target with $assocs association(s) failed; continuing with the next measurement"
+        echo "$target|$assocs|0|0|0|0|FAILED|-" >>"$ROWS"
+      fi
+    done
+  done
+done
+
+# ---------------------------------------------------------------------------------------------
+# Report: machine, table, Annal's ratio to each baseline (median inst/s of the complete runs).
+RESULT_DIR=$REPO/load-tests/results
+mkdir -p "$RESULT_DIR"
+REPORT=$RESULT_DIR/$STAMP.md
+median() { # median inst/s of complete runs of target $1 with $2 associations, or empty
+  awk -F'|' -v t="$1" -v a="$2" '$1 == t && $2 == a && $7 == "ok" {print $5}' "$ROWS" | sort -g |
+    awk '{v[NR] = $1} END {if (NR) printf "%.1f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+{
+  echo "# Annal ingest benchmark, $STAMP"
+  echo
+  echo "Command: \`load-tests/ingest-benchmark.sh $ARGS\`"
+  echo "Data set: $INSTANCES CT instances ($STUDIES studies x $SERIES series x $PER_SERIES," \
+    "512x512x16 bit, Explicit VR Little Endian, seed $SEED), $TOTAL_BYTES bytes," \
+    "sent with DCMTK storescu from the page cache; each association sends a contiguous share."
+  echo
+  echo "## Machine"
+  echo '```'
+  echo "cpu: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+  echo "kernel: $(uname -r)"
+  free -g
+  df -hT "$WORK" | sed 1d | awk '{print "work dir fs: " $1 " " $2 " size " $3 " avail " $5}'
+  lsblk -d -o NAME,ROTA,SIZE,MODEL 2>/dev/null | sed 's/^/disk: /' || true
+  echo "storescu: $(storescu --version 2>&1 | head -n 1)"
+  command -v Orthanc >/dev/null && echo "orthanc: $(Orthanc --version 2>&1 | head -n 1)"
+  echo "java: $(java -version 2>&1 | head -n 1)"
+  echo "annal: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')" \
+    "$(git -C "$REPO" status --porcelain 2>/dev/null | grep -q . && echo '(uncommitted changes)')"
+  echo '```'
+  echo
+  echo "## Results"
+  echo "| target | associations | instances held | seconds | inst/s | MB/s | load 1m | check |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---|"
+  awk -F'|' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $8, $7}' "$ROWS"
+  echo
+  echo "MB = 10^6 bytes of files sent. storescp: DCMTK storescp --fork +B, writes files, no fsync," \
+    "no database. orthanc: Orthanc, default SQLite index, fsync of each file (SyncStorageArea)." \
+    "A row counts only if the target holds every instance afterwards (check = ok)." \
+    "load 1m: the machine's 1-minute load average when the row started ($(nproc) cores)."
+  if [[ " $TARGETS " == *" annal "* ]]; then
+    echo
+    echo "## Annal / baseline (median inst/s)"
+    echo "| associations | Annal inst/s | / storescp | / orthanc |"
+    echo "|---:|---:|---:|---:|"
+    for assocs in $ASSOCS; do
+      a=$(median annal "$assocs") s=$(median storescp "$assocs") o=$(median orthanc "$assocs")
+      awk -v a="$a" -v s="$s" -v o="$o" -v n="$assocs" 'BEGIN {
+        printf "| %s | %s | %s | %s |\n", n, (a == "" ? "-" : a),
+          (a == "" || s == "" ? "-" : sprintf("%.2f", a / s)),
+          (a == "" || o == "" ? "-" : sprintf("%.2f", a / o)) }'
+    done
+  fi
+} >"$REPORT"
+cat "$REPORT"
+log "results written to $REPORT"

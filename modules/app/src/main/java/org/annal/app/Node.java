@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.annal.app;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.annal.app.config.AnnalConfig;
+import org.annal.app.http.ApiRoutes;
+import org.annal.app.impl.CassandraJournalHealth;
+import org.annal.app.impl.JournalWarmup;
+import org.annal.app.impl.ShardedStudyLookup;
+import org.annal.archive.ArchiveSettings;
+import org.annal.archive.Study;
+import org.annal.storage.FileSystemBlobStore;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.Cluster;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Annal node inside an ActorSystem named "annal": a single-node cluster that joins
+ * itself, the Study shard region, the blob store, the C-STORE handler, the DICOM and HTTP
+ * listeners. {@link #start} returns only once a C-STORE can really be persisted.
+ *
+ * <pre>
+ * start:    ActorSystem ─▶ join self, await Up ─▶ journal warm-up (schema) ─▶ blob store
+ *           ─▶ Study sharding ─▶ StoreService ─▶ DICOM bind ─▶ HTTP bind ─▶ "Annal ready"
+ * shutdown (CoordinatedShutdown phases):
+ *   service-unbind          DICOM stops accepting associations; HTTP unbinds
+ *   service-requests-done   DICOM associations in flight finish (drain deadline); HTTP requests too
+ *   cluster-sharding-shutdown-region, cluster-leave, cluster-exiting ...  (Pekko's own)
+ *   actor-system-terminate
+ * </pre>
+ *
+ * The embedded Cassandra is not part of the node: the caller starts it before and stops it after
+ * ({@link org.annal.app.cli.RunCommand}).
+ */
+public final class Node {
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+  private final ActorSystem<Void> system;
+  private final String dicomAddress;
+  private final int httpPort;
+
+  private Node(ActorSystem<Void> system, String dicomAddress, int httpPort) {
+    this.system = system;
+    this.dicomAddress = dicomAddress;
+    this.httpPort = httpPort;
+  }
+
+  /**
+   * Starts everything; on failure terminates the ActorSystem it created before rethrowing, so the
+   * JVM can exit (stack-notes).
+   */
+  public static Node start(AnnalConfig config) throws Exception {
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "annal", config.underlying());
+    try {
+      return start(system, config);
+    } catch (Exception | Error e) {
+      system.terminate();
+      try {
+        system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // Already failing: the original error is the one to report.
+      }
+      throw e;
+    }
+  }
+
+  private static Node start(ActorSystem<Void> system, AnnalConfig config) throws Exception {
+    joinSelf(system, config.duration("annal.startup.cluster-timeout"));
+
+    long warmupStart = System.nanoTime();
+    JournalWarmup.run(system, config.duration("annal.startup.journal-timeout"))
+        .toCompletableFuture().get();
+    log.atInfo().addKeyValue("event", "journal_ready")
+        .addKeyValue("ms", (System.nanoTime() - warmupStart) / 1_000_000)
+        .log("Journal ready (keyspaces and tables in place)");
+
+    FileSystemBlobStore blobs = FileSystemBlobStore.open(system);
+    ArchiveSettings archive = ArchiveSettings.create(system);
+    Study.init(system, archive);
+
+    NodeDicom dicom = NodeDicom.bind(system, config, blobs, archive);
+
+    ApiRoutes routes = new ApiRoutes(config.nodeId(),
+        new ShardedStudyLookup(system, archive.readJournalPluginId(),
+            config.duration("annal.http.ask-timeout")),
+        new CassandraJournalHealth(system),
+        Duration.ofSeconds(3));
+    ServerBinding http = Http.get(system).newServerAt(config.httpHost(), config.httpPort())
+        .bind(routes.route()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    Duration httpDeadline = config.duration("annal.http.shutdown-deadline");
+
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind",
+        () -> http.unbind().thenApply(x -> Done.getInstance()));
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "http-requests-done",
+        () -> http.terminate(httpDeadline).thenApply(x -> Done.getInstance()));
+    dicom.registerShutdown(shutdown);
+
+    Node node = new Node(system, dicom.address(), http.localAddress().getPort());
+    log.atInfo().addKeyValue("event", "ready")
+        .log("Annal ready: DICOM {}, HTTP :{}, data {}", node.dicomAddress, node.httpPort,
+            config.dataDir());
+    return node;
+  }
+
+  /** A one-node cluster: join our own address unless seed nodes are configured. */
+  private static void joinSelf(ActorSystem<?> system, Duration timeout) throws Exception {
+    Cluster cluster = Cluster.get(system.classicSystem());
+    CompletableFuture<Done> up = new CompletableFuture<>();
+    cluster.registerOnMemberUp(() -> up.complete(Done.getInstance()));
+    if (system.settings().config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+      cluster.join(cluster.selfAddress());
+    }
+    try {
+      up.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("cluster member not Up after " + timeout);
+    }
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  /** "AE@host:port" of the DICOM listener as bound. */
+  public String dicomAddress() {
+    return dicomAddress;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** Starts the coordinated shutdown (idempotent); see the class javadoc for the order. */
+  public CompletionStage<Done> shutdown(CoordinatedShutdown.Reason reason) {
+    return CoordinatedShutdown.get(system).runAll(reason);
+  }
+
+  public CompletionStage<Done> whenTerminated() {
+    return system.getWhenTerminated();
+  }
+}

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.annal.app.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The node's configuration, layered from highest to lowest precedence:
+ *
+ * <ol>
+ *   <li>command-line flags ({@link Overrides}), parsed with {@code ConfigFactory.parseMap};
+ *   <li>JVM system properties ({@code -Dannal.http.port=...});
+ *   <li>the {@code --config FILE.conf} application config, if given;
+ *   <li>every {@code reference.conf} on the class path (this module's and the others').
+ * </ol>
+ *
+ * Substitutions ({@code ${annal.data-dir}}) are resolved once, after layering, so that a value set
+ * in a higher layer reaches the keys derived from it in a lower one.
+ */
+public final class AnnalConfig {
+
+  private final Config config;
+
+  private AnnalConfig(Config config) {
+    this.config = config;
+  }
+
+  /** Layers and resolves; {@code configFile} may be null. */
+  public static AnnalConfig load(Path configFile, Overrides overrides) {
+    return load(configFile, overrides, ConfigFactory.defaultReferenceUnresolved());
+  }
+
+  /** As {@link #load(Path, Overrides)} over a given (unresolved) reference layer; for tests. */
+  public static AnnalConfig load(Path configFile, Overrides overrides, Config reference) {
+    Config file = ConfigFactory.empty();
+    if (configFile != null) {
+      if (!Files.isReadable(configFile)) {
+        throw new IllegalArgumentException("config file not readable: " + configFile);
+      }
+      file = ConfigFactory.parseFile(configFile.toFile(),
+          ConfigParseOptions.defaults().setAllowMissing(false));
+    }
+    Config layered = ConfigFactory.parseMap(overrides.asMap(), "command line")
+        .withFallback(ConfigFactory.systemProperties())
+        .withFallback(file)
+        .withFallback(reference)
+        .resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(true));
+    return new AnnalConfig(layered).withDerivedPaths();
+  }
+
+  /**
+   * Values other modules read from their own keys, derived from this node's: unless set explicitly,
+   * {@code annal.storage.root = DATA_DIR/storage} and
+   * {@code annal.cassandra.embedded.directory = DATA_DIR/cassandra}; always
+   * {@code annal.archive.node-id/site} from {@code annal.node-id/site}, so that one key names the
+   * node everywhere.
+   */
+  private AnnalConfig withDerivedPaths() {
+    Map<String, Object> derived = new LinkedHashMap<>();
+    if (isBlank("annal.storage.root")) {
+      derived.put("annal.storage.root", storageDir().toString());
+    }
+    if (isBlank("annal.cassandra.embedded.directory")) {
+      derived.put("annal.cassandra.embedded.directory", cassandraDir().toString());
+    }
+    if (config.hasPath("annal.dicom.drain-timeout")) {
+      // The DICOM drain runs in this phase: give it its deadline plus room to close the rest.
+      derived.put("pekko.coordinated-shutdown.phases.service-requests-done.timeout",
+          config.getDuration("annal.dicom.drain-timeout").plusSeconds(10).toMillis() + "ms");
+    }
+    derived.put("annal.archive.node-id", nodeId());
+    derived.put("annal.archive.site", site());
+    return with(derived);
+  }
+
+  private boolean isBlank(String path) {
+    return !config.hasPath(path) || config.getString(path).isBlank();
+  }
+
+  /** The whole resolved configuration, for the ActorSystem. */
+  public Config underlying() {
+    return config;
+  }
+
+  public Path dataDir() {
+    return Path.of(config.getString("annal.data-dir")).toAbsolutePath().normalize();
+  }
+
+  public Path storageDir() {
+    return dataDir().resolve("storage");
+  }
+
+  public Path cassandraDir() {
+    return dataDir().resolve("cassandra");
+  }
+
+  public Path logDir() {
+    return dataDir().resolve("logs");
+  }
+
+  /** The configured node id, or the host name when it is empty. */
+  public String nodeId() {
+    String id = configuredNodeId();
+    return id.isBlank() ? hostName() : id;
+  }
+
+  /** {@code annal.node-id} as configured (empty when not set). */
+  public String configuredNodeId() {
+    return config.getString("annal.node-id");
+  }
+
+  public static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
+  /** This configuration with the node id fixed (e.g. the one the data dir remembers). */
+  public AnnalConfig withNodeId(String nodeId) {
+    return with(Map.of("annal.node-id", nodeId, "annal.archive.node-id", nodeId));
+  }
+
+  public String site() {
+    return config.getString("annal.site");
+  }
+
+  public String httpHost() {
+    return config.getString("annal.http.host");
+  }
+
+  public int httpPort() {
+    return config.getInt("annal.http.port");
+  }
+
+  public int dicomPort() {
+    return config.getInt("annal.dicom.port");
+  }
+
+  public String aeTitle() {
+    return config.getString("annal.dicom.ae-title");
+  }
+
+  public int clusterPort() {
+    return config.getInt("pekko.remote.artery.canonical.port");
+  }
+
+  /** The external Cassandra, or null when the embedded one is to be started. */
+  public HostAndPort externalCassandra() {
+    String value = config.getString("annal.cassandra.external");
+    return value.isBlank() ? null : HostAndPort.parse(value);
+  }
+
+  public Duration duration(String path) {
+    return config.getDuration(path);
+  }
+
+  /**
+   * This configuration with the driver's contact points replaced by {@code cassandra}: known only
+   * once the embedded node has started, or from {@code --cassandra}.
+   */
+  public AnnalConfig withCassandra(HostAndPort cassandra) {
+    Config contact = ConfigFactory.parseMap(Map.of(
+        "datastax-java-driver.basic.contact-points", List.of(cassandra.toString())));
+    return new AnnalConfig(contact.withFallback(config));
+  }
+
+  /** This configuration with extra values on top (already-typed keys), e.g. the local provider. */
+  public AnnalConfig with(Map<String, ?> values) {
+    return new AnnalConfig(ConfigFactory.parseMap(values).withFallback(config));
+  }
+
+  /** Command-line values, only those the user actually gave (null means "not given"). */
+  public static final class Overrides {
+    private final Map<String, Object> values = new LinkedHashMap<>();
+
+    public Overrides put(String path, Object value) {
+      if (value != null) {
+        values.put(path, value instanceof Path p ? p.toString() : value);
+      }
+      return this;
+    }
+
+    public Map<String, Object> asMap() {
+      return Map.copyOf(values);
+    }
+  }
+}

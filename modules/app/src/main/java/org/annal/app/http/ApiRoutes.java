@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.annal.app.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's small HTTP API (kept apart from the wiring so that it can move to {@code modules/http}
+ * with the DICOMweb routes):
+ *
+ * <pre>
+ * GET /api/health             200 {"status":"UP","node":..,"cassandra":"UP"} | 503 when the journal does not answer
+ * GET /api/studies/{studyUid} 200 the study's state | 404 no events for that UID | 400 not a UID (PS3.5 §9.1)
+ * </pre>
+ *
+ * Every answer, errors included, is JSON.
+ */
+public final class ApiRoutes extends AllDirectives {
+  private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
+
+  private final String nodeId;
+  private final StudyLookup studies;
+  private final HealthProbe health;
+  private final Duration healthTimeout;
+  private final ObjectMapper mapper = new ObjectMapper();
+
+  public ApiRoutes(String nodeId, StudyLookup studies, HealthProbe health, Duration healthTimeout) {
+    this.nodeId = nodeId;
+    this.studies = studies;
+    this.health = health;
+    this.healthTimeout = healthTimeout;
+  }
+
+  public Route route() {
+    Route api = pathPrefix("api", () -> concat(
+        path("health", () -> get(this::health)),
+        pathPrefix("studies", () -> path(PathMatchers.segment(), uid -> get(() -> study(uid))))));
+    return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> api));
+  }
+
+  private Route health() {
+    CompletionStage<Boolean> up;
+    try {
+      up = health.journalReachable().toCompletableFuture()
+          .completeOnTimeout(false, healthTimeout.toMillis(), TimeUnit.MILLISECONDS)
+          .exceptionally(e -> false);
+    } catch (RuntimeException e) {
+      up = CompletableFuture.completedFuture(false);
+    }
+    return onSuccess(up, ok -> {
+      ObjectNode body = mapper.createObjectNode()
+          .put("status", ok ? "UP" : "DOWN")
+          .put("node", nodeId)
+          .put("cassandra", ok ? "UP" : "DOWN");
+      return json(ok ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, body);
+    });
+  }
+
+  private Route study(String uid) {
+    if (!UidSyntax.isValid(uid)) {
+      return error(StatusCodes.BAD_REQUEST, "not a valid DICOM UID (PS3.5 §9.1): " + clip(uid));
+    }
+    return onSuccess(studies.find(uid), (Optional<JsonNode> state) -> state
+        .map(s -> json(StatusCodes.OK, s))
+        .orElseGet(() -> error(StatusCodes.NOT_FOUND, "no study " + uid)));
+  }
+
+  private Route json(StatusCode status, JsonNode body) {
+    return complete(status, body, Jackson.marshaller(mapper));
+  }
+
+  private Route error(StatusCode status, String message) {
+    ObjectNode body = mapper.createObjectNode()
+        .put("status", status.intValue())
+        .put("error", status.reason())
+        .put("message", message);
+    return json(status, body);
+  }
+
+  private ExceptionHandler exceptions() {
+    return ExceptionHandler.newBuilder()
+        .matchAny(e -> {
+          log.atWarn().addKeyValue("event", "http_error").setCause(e).log("HTTP request failed: {}", e.toString());
+          return error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error: " + e.getClass().getSimpleName());
+        })
+        .build();
+  }
+
+  /** The default rejections (404, 405, ...) with their text wrapped in the same JSON shape. */
+  private RejectionHandler rejections() {
+    return RejectionHandler.defaultHandler()
+        .mapRejectionResponse(response -> {
+          if (response.entity().getContentType().mediaType().toString().startsWith("application/json")) {
+            return response;
+          }
+          String text = response.entity() instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict strict
+              ? strict.getData().utf8String() : response.status().reason();
+          ObjectNode body = mapper.createObjectNode()
+              .put("status", response.status().intValue())
+              .put("error", response.status().reason())
+              .put("message", text);
+          return response.withEntity(org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON,
+              body.toString());
+        });
+  }
+
+  private static String clip(String s) {
+    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+  }
+}

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.annal.app.impl;
+
+import java.net.InetSocketAddress;
+import org.annal.app.cassandra.EmbeddedCassandra;
+import org.annal.app.cassandra.EmbeddedCassandraSettings;
+import org.annal.app.config.AnnalConfig;
+import org.annal.app.config.HostAndPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Cassandra a command uses: the external one of {@code --cassandra}, or the embedded one of
+ * the data dir, started here and waited for. {@link #close()} stops only what was started here.
+ * Internal API.
+ */
+public final class CassandraBackend implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CassandraBackend.class);
+
+  private final EmbeddedCassandra embedded;
+  private final HostAndPort contactPoint;
+
+  private CassandraBackend(EmbeddedCassandra embedded, HostAndPort contactPoint) {
+    this.embedded = embedded;
+    this.contactPoint = contactPoint;
+  }
+
+  /** Starts the embedded Cassandra unless the config names an external one; blocks until CQL answers. */
+  public static CassandraBackend open(AnnalConfig config) {
+    HostAndPort external = config.externalCassandra();
+    if (external != null) {
+      log.atInfo().addKeyValue("event", "cassandra_external").log("Using Cassandra at {}", external);
+      return new CassandraBackend(null, external);
+    }
+    EmbeddedCassandra cassandra = EmbeddedCassandra.start(
+        EmbeddedCassandraSettings.fromConfig(config.underlying(), config.dataDir()));
+    try {
+      String version = cassandra.awaitReady();
+      InetSocketAddress contact = cassandra.contactPoint();
+      HostAndPort hostAndPort = new HostAndPort(contact.getHostString(), contact.getPort());
+      log.atInfo().addKeyValue("event", "cassandra_ready").addKeyValue("version", version)
+          .log("Embedded Cassandra {} ready on {}", version, hostAndPort);
+      return new CassandraBackend(cassandra, hostAndPort);
+    } catch (RuntimeException | Error e) {
+      cassandra.stop();
+      throw e;
+    }
+  }
+
+  /** The configuration pointed at this Cassandra. */
+  public AnnalConfig configure(AnnalConfig config) {
+    return config.withCassandra(contactPoint);
+  }
+
+  public HostAndPort contactPoint() {
+    return contactPoint;
+  }
+
+  public boolean isEmbedded() {
+    return embedded != null;
+  }
+
+  /** Stops the embedded Cassandra (if this started one); an external one is left alone. */
+  @Override
+  public void close() {
+    if (embedded != null) {
+      embedded.stop();
+    }
+  }
+}

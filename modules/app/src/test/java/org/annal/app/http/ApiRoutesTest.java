@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.annal.app.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.testkit.TestRoute;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ApiRoutesTest extends JupiterRouteTest {
+  private static final String KNOWN = "1.2.826.0.1.3680043.8.1055.1.20111103111148288.98361414.79379639";
+  private final ObjectMapper mapper = new ObjectMapper();
+  private final List<String> lookedUp = new CopyOnWriteArrayList<>();
+
+  private final StudyLookup studies = uid -> {
+    lookedUp.add(uid);
+    if (uid.equals(KNOWN)) {
+      JsonNode state = mapper.valueToTree(Map.of(
+          "studyInstanceUid", KNOWN, "eventCount", 2,
+          "patient", Map.of("PatientID", "P1"),
+          "instances", Map.of("1.2.3", Map.of("sha256", "ab12", "size", 100))));
+      return CompletableFuture.completedFuture(Optional.of(state));
+    }
+    if (uid.equals("9.9.9")) {
+      return CompletableFuture.failedFuture(new IllegalStateException("journal down"));
+    }
+    return CompletableFuture.completedFuture(Optional.empty());
+  };
+
+  @BeforeEach
+  void forget() {
+    lookedUp.clear();
+  }
+
+  private TestRoute route(HealthProbe health) {
+    return testRoute(new ApiRoutes("node-a", studies, health, Duration.ofMillis(300)).route());
+  }
+
+  private JsonNode json(String body) throws Exception {
+    return mapper.readTree(body);
+  }
+
+  @Test
+  void healthIsUpWhenTheJournalAnswers() throws Exception {
+    var result = route(() -> CompletableFuture.completedFuture(true)).run(HttpRequest.GET("/api/health"))
+        .assertStatusCode(200).assertMediaType("application/json");
+    JsonNode body = json(result.entityString());
+    assertEquals("UP", body.get("status").asText());
+    assertEquals("node-a", body.get("node").asText());
+    assertEquals("UP", body.get("cassandra").asText());
+  }
+
+  @Test
+  void healthIs503WhenTheJournalSaysNo() throws Exception {
+    var result = route(() -> CompletableFuture.completedFuture(false)).run(HttpRequest.GET("/api/health"))
+        .assertStatusCode(503);
+    assertEquals("DOWN", json(result.entityString()).get("cassandra").asText());
+  }
+
+  @Test
+  void healthIs503WhenTheProbeFails() throws Exception {
+    var result = route(() -> CompletableFuture.failedFuture(new RuntimeException("no host")))
+        .run(HttpRequest.GET("/api/health")).assertStatusCode(503);
+    assertEquals("DOWN", json(result.entityString()).get("status").asText());
+  }
+
+  @Test
+  void healthIs503WhenTheProbeNeverAnswers() {
+    route(CompletableFuture::new).run(HttpRequest.GET("/api/health")).assertStatusCode(503);
+  }
+
+  @Test
+  void healthIs503WhenTheProbeThrows() {
+    route(() -> {
+      throw new IllegalStateException("session closed");
+    }).run(HttpRequest.GET("/api/health")).assertStatusCode(503);
+  }
+
+  @Test
+  void knownStudyIsReturnedAsJson() throws Exception {
+    var result = route(() -> CompletableFuture.completedFuture(true))
+        .run(HttpRequest.GET("/api/studies/" + KNOWN)).assertStatusCode(200)
+        .assertMediaType("application/json");
+    JsonNode body = json(result.entityString());
+    assertEquals(KNOWN, body.get("studyInstanceUid").asText());
+    assertEquals(2, body.get("eventCount").asInt());
+    assertEquals("ab12", body.at("/instances/1.2.3/sha256").asText());
+  }
+
+  @Test
+  void unknownStudyIs404WithJsonMessage() throws Exception {
+    var result = route(() -> CompletableFuture.completedFuture(true))
+        .run(HttpRequest.GET("/api/studies/1.2.3.4")).assertStatusCode(404)
+        .assertMediaType("application/json");
+    JsonNode body = json(result.entityString());
+    assertEquals(404, body.get("status").asInt());
+    assertTrue(body.get("message").asText().contains("1.2.3.4"), body.toString());
+  }
+
+  @Test
+  void malformedUidIs400AndIsNeverLookedUp() throws Exception {
+    for (String bad : List.of("abc", "1..2", "1.2.", ".1.2", "1.2.3a", "1.2." + "3".repeat(70))) {
+      var result = route(() -> CompletableFuture.completedFuture(true))
+          .run(HttpRequest.GET("/api/studies/" + bad)).assertStatusCode(400)
+          .assertMediaType("application/json");
+      assertEquals(400, json(result.entityString()).get("status").asInt());
+    }
+    assertEquals(List.of(), lookedUp);
+  }
+
+  @Test
+  void failingLookupIs500WithJson() throws Exception {
+    var result = route(() -> CompletableFuture.completedFuture(true))
+        .run(HttpRequest.GET("/api/studies/9.9.9")).assertStatusCode(500)
+        .assertMediaType("application/json");
+    assertEquals(500, json(result.entityString()).get("status").asInt());
+  }
+
+  @Test
+  void unknownPathAndMethodAreJsonErrors() throws Exception {
+    var notFound = route(() -> CompletableFuture.completedFuture(true))
+        .run(HttpRequest.GET("/api/nothing")).assertStatusCode(404).assertMediaType("application/json");
+    assertEquals(404, json(notFound.entityString()).get("status").asInt());
+    route(() -> CompletableFuture.completedFuture(true))
+        .run(HttpRequest.DELETE("/api/studies/" + KNOWN)).assertStatusCode(405)
+        .assertMediaType("application/json");
+    assertEquals(List.of(), lookedUp);
+  }
+}

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.annal.app.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.annal.app.it.StorescuLog.FileResult;
+import org.annal.app.it.StorescuLog.Outcome;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The write-order invariant under a power-cut: four storescu processes stream a series, the node
+ * JVM and its Cassandra are SIGKILLed mid-stream, the node restarts on the same data directory.
+ * Every instance a peer was answered Success for must be in the study, with its blob intact, and
+ * {@code annal verify} must pass; sending everything again afterwards completes the study.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KillIT {
+  static final int PARALLEL = 4;
+  static final int INSTANCES = 400;
+  /** Successes seen across the four logs before the kill: well into the stream, well before its end. */
+  static final int KILL_AFTER_SUCCESSES = 60;
+
+  private AnnalNode node;
+  private SyntheticCtSeries.Series series;
+  private List<Path> dirs;
+  private final Map<String, String> uidOfFile = new HashMap<>();
+  private final Map<String, Integer> indexOfUid = new HashMap<>();
+  private final Set<String> acknowledged = new LinkedHashSet<>();
+
+  @BeforeAll
+  void generateAndStart() {
+    ExternalTool.assumeInstalled("storescu");
+    node = new AnnalNode("KillIT", List.of());
+    dirs = new ArrayList<>();
+    for (int i = 0; i < PARALLEL; i++) {
+      dirs.add(node.workDir().resolve("input").resolve("part-" + i));
+    }
+    series = SyntheticCtSeries.write(dirs, INSTANCES, "KILLIT");
+    for (int i = 0; i < INSTANCES; i++) {
+      uidOfFile.put(series.files().get(i).toString(), series.sopInstanceUids().get(i));
+      indexOfUid.put(series.sopInstanceUids().get(i), i);
+    }
+    node.start();
+  }
+
+  @AfterAll
+  void stop() {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void killMidStreamLosesNothingAcknowledged() {
+    List<ExternalTool.Started> senders = new ArrayList<>();
+    for (int i = 0; i < PARALLEL; i++) {
+      // One file per argument (not +sd) so that "Sending file:" names match the generator's paths.
+      List<Path> part = new ArrayList<>();
+      for (Path file : series.files()) {
+        if (file.getParent().equals(dirs.get(i))) {
+          part.add(file);
+        }
+      }
+      senders.add(ExternalTool.start(node.workDir().resolve("storescu-" + i + ".log"),
+          Dcmtk.storescu(node.dicomPort(), AnnalNode.AE_TITLE, List.of(), part)));
+    }
+    Await.until(Duration.ofSeconds(300), KILL_AFTER_SUCCESSES + " Success responses",
+        () -> successesSoFar(senders) >= KILL_AFTER_SUCCESSES,
+        () -> "successes so far " + successesSoFar(senders) + "\n" + node.tail(30));
+    assertTrue(senders.stream().anyMatch(s -> s.process().isAlive()),
+        "all storescu finished before the kill: raise INSTANCES");
+    node.kill();
+    long killedAt = System.nanoTime();
+    System.out.printf("[it] KillIT killed node and Cassandra after %d successes%n", successesSoFar(senders));
+
+    long noResponse = 0;
+    for (ExternalTool.Started sender : senders) {
+      ExternalTool.Run run = sender.await(Duration.ofSeconds(180));
+      for (FileResult result : StorescuLog.parse(run.output()).values()) {
+        if (result.outcome() == Outcome.SUCCESS) {
+          acknowledged.add(uidOfFile.get(result.file()));
+        } else if (result.outcome() == Outcome.NO_RESPONSE) {
+          noResponse++;
+        }
+      }
+    }
+    System.out.printf("[it] KillIT storescu gone %.1f s after the kill: %d acknowledged, %d in flight%n",
+        (System.nanoTime() - killedAt) / 1e9, acknowledged.size(), noResponse);
+    assertTrue(acknowledged.size() >= KILL_AFTER_SUCCESSES, "parsed fewer successes than were seen");
+
+    node.start();
+    StudyApi api = new StudyApi(node.httpPort());
+    StoredInstances stored = new StoredInstances(api, new BlobFiles(node.dataDir()));
+    StudyApi.Study study = stored.study(series.studyInstanceUid());
+    List<String> problems = new ArrayList<>();
+    for (String sop : acknowledged) {
+      Path file = series.files().get(indexOfUid.get(sop));
+      problems.addAll(stored.check(new StoredInstances.Expected(file.getFileName().toString(),
+          series.studyInstanceUid(), sop, Dcmtk.EXPLICIT_LE, Part10File.read(file).dataSet())));
+    }
+    System.out.printf("[it] KillIT after restart: %d instances in the study, %d acknowledged%n",
+        study.instances().size(), acknowledged.size());
+    assertTrue(problems.isEmpty(), problems.size() + " acknowledged instance(s) lost or damaged:\n"
+        + String.join("\n", problems.subList(0, Math.min(30, problems.size()))));
+    for (String sop : study.instances().keySet()) {
+      assertTrue(indexOfUid.containsKey(sop), "unknown instance " + sop + " in the study");
+    }
+  }
+
+  @Test
+  @Order(2)
+  void sendingEverythingAgainCompletesTheStudy() {
+    ExternalTool.Run run = ExternalTool.run(node.workDir().resolve("storescu-resend.log"), Duration.ofSeconds(600),
+        Dcmtk.storescu(node.dicomPort(), AnnalNode.AE_TITLE, List.of(), series.files()));
+    Map<String, FileResult> results = StorescuLog.parse(run.output());
+    assertEquals(INSTANCES, StorescuLog.count(results, Outcome.SUCCESS) + StorescuLog.count(results, Outcome.WARNING),
+        run.describe());
+    StudyApi.Study study = new StudyApi(node.httpPort()).study(series.studyInstanceUid());
+    assertEquals(INSTANCES, study.instances().size(), "instances after resending");
+    study.listings().forEach((sop, n) -> assertEquals(1, n, sop + " listed " + n + " times"));
+  }
+
+  @Test
+  @Order(3)
+  void verifyPassesAfterTheCrash() {
+    assertEquals(0, node.stop(), "exit code after SIGTERM\n" + node.tail(40));
+    ExternalTool.Run verify = node.verify("verify.log");
+    assertEquals(0, verify.exitCode(), verify.describe());
+    Map<String, Long> summary = AnnalNode.verifySummary(verify);
+    assertEquals((long) INSTANCES, summary.get("instances"), verify.describe());
+    assertEquals((long) INSTANCES, summary.get("ok"), verify.describe());
+    assertEquals(0L, summary.get("missing"), verify.describe());
+  }
+
+  private static long successesSoFar(List<ExternalTool.Started> senders) {
+    long n = 0;
+    for (ExternalTool.Started sender : senders) {
+      n += sender.outputSoFar().lines().filter(l -> l.startsWith("I: Received Store Response (Success)")).count();
+    }
+    return n;
+  }
+}

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.annal.archive;
+
+/**
+ * Who sent an instance, as the event records it for auditors (ARCHITECTURE invariant 3): taken from
+ * the association (PS3.8 §7.1) the C-STORE arrived on.
+ *
+ * @param callingAeTitle the peer's AE title
+ * @param calledAeTitle our AE title as the peer called it
+ * @param peerAddress the peer's address as {@code host:port} (or another transport's notation)
+ * @param associationId the id Annal gave the association (matches the logs)
+ */
+public record Sender(
+    String callingAeTitle, String calledAeTitle, String peerAddress, String associationId)
+    implements CborSerializable {}

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.annal.archive;
+
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
+import org.apache.pekko.persistence.query.javadsl.CurrentEventsByTagQuery;
+import org.apache.pekko.persistence.query.javadsl.CurrentPersistenceIdsQuery;
+import org.apache.pekko.persistence.query.javadsl.ReadJournal;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * Reads studies back from the journal with Pekko Persistence Query (read side only, ARCHITECTURE
+ * invariant 2): the study persistence ids, and each study's events folded into its {@link
+ * Study.State} with the hash chain checked. Shared by {@link StudyVerifier} and {@link
+ * OrphanSweeper}.
+ *
+ * <p>Persistence ids come from {@link CurrentPersistenceIdsQuery} when the read journal offers it
+ * (Cassandra does); otherwise from the fixed projection tags {@link Study#TAGS} (the in-memory test
+ * journal), which every Study event carries.
+ */
+public final class StudyJournal {
+  private static final String PREFIX = Study.ENTITY_KEY.name() + "|";
+
+  private final ActorSystem<?> system;
+  private final ReadJournal journal;
+
+  private StudyJournal(ActorSystem<?> system, ReadJournal journal) {
+    if (!(journal instanceof CurrentEventsByPersistenceIdQuery)) {
+      throw new IllegalArgumentException(
+          journal.getClass().getName() + " does not offer CurrentEventsByPersistenceIdQuery");
+    }
+    if (!(journal instanceof CurrentPersistenceIdsQuery)
+        && !(journal instanceof CurrentEventsByTagQuery)) {
+      throw new IllegalArgumentException(journal.getClass().getName()
+          + " offers neither CurrentPersistenceIdsQuery nor CurrentEventsByTagQuery");
+    }
+    this.system = system;
+    this.journal = journal;
+  }
+
+  /** The Java DSL read journal registered under {@code readJournalPluginId}. */
+  public static StudyJournal create(ActorSystem<?> system, String readJournalPluginId) {
+    return new StudyJournal(system, PersistenceQuery.get(system.classicSystem())
+        .getReadJournalFor(ReadJournal.class, readJournalPluginId));
+  }
+
+  /**
+   * One study as the journal tells it.
+   *
+   * @param brokenAtEvent 0 if every event's prevHash matches the hash of the one before; else the
+   *     1-based position of the first event that does not
+   * @param referencedBlobKeys every blob key that an InstanceStored event of this study placed on
+   *     {@code nodeId} (also superseded ones: their history is kept)
+   */
+  public record Replay(
+      String persistenceId, Study.State state, long brokenAtEvent, Set<String> referencedBlobKeys) {}
+
+  /** Persistence ids of all studies ({@code Study|...}), each once. */
+  public Source<String, NotUsed> studyPersistenceIds() {
+    if (journal instanceof CurrentPersistenceIdsQuery ids) {
+      return ids.currentPersistenceIds().filter(id -> id.startsWith(PREFIX));
+    }
+    CurrentEventsByTagQuery byTag = (CurrentEventsByTagQuery) journal;
+    return Source.from(Study.TAGS)
+        .flatMapConcat(tag -> byTag.currentEventsByTag(tag, Offset.noOffset()))
+        .map(EventEnvelope::persistenceId)
+        .filter(id -> id.startsWith(PREFIX))
+        .statefulMap(
+            () -> new HashSet<String>(),
+            (seen, id) -> Pair.create(seen, seen.add(id) ? Optional.of(id) : Optional.<String>empty()),
+            seen -> Optional.empty())
+        .filter(Optional::isPresent)
+        .map(Optional::get);
+  }
+
+  /** The events of one study, oldest first. */
+  public Source<Study.Event, NotUsed> events(String persistenceId) {
+    return ((CurrentEventsByPersistenceIdQuery) journal)
+        .currentEventsByPersistenceId(persistenceId, 0L, Long.MAX_VALUE)
+        .map(envelope -> (Study.Event) envelope.event());
+  }
+
+  /** Folds one study's events, checking the chain and collecting the blob keys on {@code nodeId}. */
+  public CompletionStage<Replay> replay(String persistenceId, String nodeId) {
+    String studyUid = persistenceId.substring(PREFIX.length());
+    // A fresh accumulator per call; the fold runs in one stage, so mutating it is safe.
+    return events(persistenceId)
+        .runWith(Sink.fold(new Accumulator(studyUid, nodeId), Accumulator::add), system)
+        .thenApply(acc -> new Replay(persistenceId, acc.state, acc.brokenAt, Set.copyOf(acc.keys)));
+  }
+
+  private static final class Accumulator {
+    private final String nodeId;
+    private final Set<String> keys = new HashSet<>();
+    private Study.State state;
+    private long brokenAt;
+
+    Accumulator(String studyUid, String nodeId) {
+      this.state = Study.State.empty(studyUid);
+      this.nodeId = nodeId;
+    }
+
+    Accumulator add(Study.Event event) {
+      if (brokenAt == 0 && !event.prevHash().equals(state.headHash())) {
+        brokenAt = state.eventCount() + 1;
+      }
+      if (event instanceof Study.InstanceStored stored
+          && stored.instance().placement().nodeId().equals(nodeId)) {
+        keys.add(stored.instance().placement().blobKey());
+      }
+      state = state.apply(event);
+      return this;
+    }
+  }
+}

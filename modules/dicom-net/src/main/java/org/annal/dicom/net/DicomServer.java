@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.annal.dicom.net;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.annal.dicom.net.impl.AcceptorStage;
+import org.annal.dicom.net.impl.PduFraming;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.io.Inet;
+import org.apache.pekko.io.TcpSO;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.SharedKillSwitch;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A DICOM listener: the acceptor side of the upper layer (PS3.8) with C-ECHO and C-STORE SCP
+ * (PS3.7 §9.1.5, §9.1.1), on Pekko TCP with TCP_NODELAY. One stream per TCP connection:
+ *
+ * <pre>
+ *   Tcp connection ─▶ kill switch ─▶ PduFraming (bytes ⇄ Pdu) ─▶ AcceptorStage ─▶ CStoreHandler sink
+ *        ▲                                 │                       │
+ *        └──────────── bytes ◀─────────────┘◀──── Pdu (AC, RSP) ───┘
+ * </pre>
+ *
+ * <p>{@code PduFraming.bidi(cap).join(acceptor)} is the whole protocol; the kill switch lets
+ * {@link DicomServerBinding#drain()} close what is still open at its deadline.
+ */
+public final class DicomServer {
+  private DicomServer() {}
+
+  private static final Logger log = LoggerFactory.getLogger(DicomServer.class);
+  private static final AtomicLong ASSOCIATION_COUNTER = new AtomicLong();
+
+  public static CompletionStage<DicomServerBinding> bind(ClassicActorSystemProvider system,
+      DicomServerSettings settings, CStoreHandler storeHandler) {
+    Materializer materializer = Materializer.matFromSystem(system);
+    AtomicInteger active = new AtomicInteger();
+    SharedKillSwitch killSwitch = KillSwitches.shared("dicom-server");
+    List<Inet.SocketOption> options = List.of(TcpSO.tcpNoDelay(true));
+    return Tcp.get(system.classicSystem())
+        .bind(settings.bindHost(), settings.port(), 128, options, false, Optional.empty())
+        .to(Sink.foreach(connection -> {
+          active.incrementAndGet();
+          String id = Long.toString(ASSOCIATION_COUNTER.incrementAndGet(), 36) + "-"
+              + Long.toString(System.currentTimeMillis() & 0xFFFFFF, 36);
+          InetSocketAddress peer = connection.remoteAddress();
+          Flow<ByteString, ByteString, ?> protocol = PduFraming
+              .bidi(settings.maxPduLengthReceived())
+              .join(Flow.fromGraph(new AcceptorStage(settings, storeHandler, id, peer,
+                  () -> active.get() > settings.maxAssociations())));
+          Flow<ByteString, ByteString, CompletionStage<Done>> flow = Flow.<ByteString>create()
+              .via(killSwitch.flow())
+              .via(protocol)
+              .watchTermination(Keep.right());
+          connection.handleWith(flow, materializer).whenComplete((done, failure) -> {
+            if (failure != null) {
+              log.debug("assoc={} from={} stream failed: {}", id, peer, failure.toString());
+            }
+            active.decrementAndGet();
+          });
+        }))
+        .run(materializer)
+        .thenApply(serverBinding -> {
+          log.info("DICOM listener {} on {}", settings.aeTitle(), serverBinding.localAddress());
+          return new Binding(serverBinding, active, killSwitch, settings, system);
+        });
+  }
+
+  private record Binding(Tcp.ServerBinding serverBinding, AtomicInteger active,
+      SharedKillSwitch killSwitch, DicomServerSettings settings,
+      ClassicActorSystemProvider system) implements DicomServerBinding {
+
+    @Override
+    public InetSocketAddress localAddress() {
+      return serverBinding.localAddress();
+    }
+
+    @Override
+    public int activeAssociations() {
+      return active.get();
+    }
+
+    @Override
+    public CompletionStage<Done> unbind() {
+      return serverBinding.unbind().thenApply(x -> Done.getInstance());
+    }
+
+    @Override
+    public CompletionStage<Done> drain() {
+      return drain(settings.drainTimeout());
+    }
+
+    @Override
+    public CompletionStage<Done> drain(Duration deadline) {
+      return unbind().thenCompose(x -> {
+        CompletableFuture<Done> drained = new CompletableFuture<>();
+        long deadlineNanos = System.nanoTime() + deadline.toNanos();
+        poll(drained, deadlineNanos, false);
+        return drained;
+      });
+    }
+
+    /** Polls the open-association count on the scheduler (no thread is blocked). */
+    private void poll(CompletableFuture<Done> drained, long deadlineNanos, boolean killed) {
+      if (active.get() == 0) {
+        drained.complete(Done.getInstance());
+        return;
+      }
+      boolean kill = !killed && System.nanoTime() > deadlineNanos;
+      if (kill) {
+        log.warn("drain deadline passed with {} associations open: closing them", active.get());
+        killSwitch.shutdown();
+      }
+      var classic = system.classicSystem();
+      classic.scheduler().scheduleOnce(
+          scala.concurrent.duration.Duration.create(50, TimeUnit.MILLISECONDS),
+          () -> poll(drained, deadlineNanos, killed || kill), classic.dispatcher());
+    }
+  }
+}

@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.annal.dicom.net;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.annal.dicom.Uid;
+import org.annal.dicom.net.impl.AAbort;
+import org.annal.dicom.net.impl.AAssociateAc;
+import org.annal.dicom.net.impl.AAssociateRj;
+import org.annal.dicom.net.impl.AAssociateRq;
+import org.annal.dicom.net.impl.AReleaseRp;
+import org.annal.dicom.net.impl.AReleaseRq;
+import org.annal.dicom.net.impl.AssociationAction;
+import org.annal.dicom.net.impl.AssociationEvent;
+import org.annal.dicom.net.impl.AssociationState;
+import org.annal.dicom.net.impl.CommandField;
+import org.annal.dicom.net.impl.CommandSet;
+import org.annal.dicom.net.impl.MalformedPdu;
+import org.annal.dicom.net.impl.PDataFragmenter;
+import org.annal.dicom.net.impl.PDataTf;
+import org.annal.dicom.net.impl.Pdu;
+import org.annal.dicom.net.impl.PduCodec;
+import org.annal.dicom.net.impl.PduDecoderStage;
+import org.annal.dicom.net.impl.PresentationContextAc;
+import org.annal.dicom.net.impl.PresentationContextRq;
+import org.annal.dicom.net.impl.PresentationDataValue;
+import org.annal.dicom.net.impl.StateTable;
+import org.annal.dicom.net.impl.UserInformation;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.io.TcpSO;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.SinkQueueWithCancel;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * An association Annal requests, as SCU (PS3.8 §9.2 requestor side: Sta4 → Sta5 → Sta6 → Sta7 →
+ * Sta1), over Pekko TCP with TCP_NODELAY:
+ *
+ * <pre>
+ *   offer(Pdu) ─▶ Source.queue ─▶ PduCodec.encode ─▶ Tcp ─▶ PduDecoderStage ─▶ Sink.queue ─▶ pull()
+ * </pre>
+ *
+ * <p>One DIMSE operation at a time (Asynchronous Operations Window 1, PS3.7 D.3.3.3): wait for each
+ * returned stage before starting the next; a concurrent call fails with IllegalStateException. A
+ * C-STORE data set is read from its {@code Source} only as fast as the socket takes it, cut into
+ * P-DATA-TF PDUs no larger than the Maximum Length the acceptor announced (PS3.8 Annex D.1).
+ */
+public final class ScuAssociation {
+
+  /** The peer rejected the association (PS3.8 Table 9-21). */
+  public static final class AssociationRejectedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    public final int result;
+    public final int source;
+    public final int reason;
+
+    AssociationRejectedException(AAssociateRj rj) {
+      super("A-ASSOCIATE-RJ result " + rj.result() + " source " + rj.source() + " reason "
+          + rj.reason());
+      this.result = rj.result();
+      this.source = rj.source();
+      this.reason = rj.reason();
+    }
+  }
+
+  /** The association ended abnormally (A-ABORT, protocol error, connection lost, timeout). */
+  public static final class AssociationAbortedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    AssociationAbortedException(String message) {
+      super(message);
+    }
+  }
+
+  private final ScuSettings settings;
+  private final Materializer materializer;
+  private final SourceQueueWithComplete<Pdu> outbound;
+  private final SinkQueueWithCancel<Pdu> inbound;
+  private final AssociationInfo info;
+  private final Map<Integer, String> acceptedTransferSyntax;
+  private final Map<Integer, String> abstractSyntaxOf;
+  private final int peerMaxValueLength;
+  private final AtomicBoolean busy = new AtomicBoolean();
+  private final AtomicInteger messageIds = new AtomicInteger();
+  private volatile AssociationState state;
+
+  private ScuAssociation(ScuSettings settings, Materializer materializer,
+      SourceQueueWithComplete<Pdu> outbound, SinkQueueWithCancel<Pdu> inbound,
+      AssociationInfo info, AAssociateRq rq, AAssociateAc ac) {
+    this.settings = settings;
+    this.materializer = materializer;
+    this.outbound = outbound;
+    this.inbound = inbound;
+    this.info = info;
+    this.state = AssociationState.Sta6;
+    this.acceptedTransferSyntax = new HashMap<>();
+    this.abstractSyntaxOf = new HashMap<>();
+    for (PresentationContextRq pc : rq.presentationContexts()) {
+      abstractSyntaxOf.put(pc.id(), pc.abstractSyntax());
+    }
+    for (PresentationContextAc pc : ac.presentationContexts()) {
+      if (pc.isAccepted() && pc.transferSyntax() != null && abstractSyntaxOf.containsKey(pc.id())) {
+        acceptedTransferSyntax.put(pc.id(), pc.transferSyntax());
+      }
+    }
+    this.peerMaxValueLength = PDataFragmenter.maxValueLength(
+        ac.userInformation().maximumLength(), settings.maxPduLength());
+  }
+
+  /**
+   * Opens an association: TCP connect (Evt1 → AE-1), A-ASSOCIATE-RQ (Evt2 → AE-2), then the AC
+   * (Evt3 → AE-3) or RJ (Evt4 → AE-4, the stage fails with {@link AssociationRejectedException}).
+   */
+  public static CompletionStage<ScuAssociation> open(ClassicActorSystemProvider system,
+      ScuSettings settings, String host, int port, String callingAeTitle, String calledAeTitle,
+      List<ProposedContext> contexts) {
+    Materializer materializer = Materializer.matFromSystem(system);
+    InetSocketAddress remote = new InetSocketAddress(host, port);
+    Flow<ByteString, ByteString, CompletionStage<Tcp.OutgoingConnection>> connection =
+        Tcp.get(system.classicSystem()).outgoingConnection(remote, Optional.empty(),
+            List.of(TcpSO.tcpNoDelay(true)), true, Optional.of(settings.connectTimeout()),
+            Optional.empty());
+    Pair<Pair<SourceQueueWithComplete<Pdu>, CompletionStage<Tcp.OutgoingConnection>>,
+        SinkQueueWithCancel<Pdu>> materialized =
+        Source.<Pdu>queue(8, OverflowStrategy.backpressure())
+            .map(PduCodec::encode)
+            .viaMat(connection, Keep.both())
+            .via(Flow.fromGraph(new PduDecoderStage(settings.maxPduLengthReceived())))
+            .toMat(Sink.queue(), Keep.both())
+            .run(materializer);
+    SourceQueueWithComplete<Pdu> outbound = materialized.first().first();
+    SinkQueueWithCancel<Pdu> inbound = materialized.second();
+    List<PresentationContextRq> proposed = new ArrayList<>();
+    for (int i = 0; i < contexts.size(); i++) {
+      proposed.add(new PresentationContextRq(2 * i + 1, contexts.get(i).abstractSyntax(),
+          contexts.get(i).transferSyntaxes()));
+    }
+    if (proposed.size() > 128) {
+      throw new IllegalArgumentException("at most 128 presentation contexts (PS3.8 §9.3.2.2)");
+    }
+    AAssociateRq rq = new AAssociateRq(1, calledAeTitle, callingAeTitle,
+        Uid.DICOM_APPLICATION_CONTEXT, proposed, new UserInformation(settings.maxPduLength(),
+            Uid.ANNAL_IMPLEMENTATION_CLASS, Uid.ANNAL_IMPLEMENTATION_VERSION, null, null,
+            List.of()));
+    return materialized.first().second()
+        .thenCompose(tcp -> offer(outbound, rq).thenApply(x -> tcp))
+        .thenCompose(tcp -> timed(inbound.pull(), settings).thenApply(pdu -> {
+          Pdu answer = pdu.orElse(null);
+          AssociationAction action = answer == null ? AssociationAction.AA_4
+              : StateTable.action(AssociationState.Sta5, AssociationEvent.received(answer));
+          if (action == AssociationAction.AE_3) {
+            AAssociateAc ac = (AAssociateAc) answer;
+            AssociationInfo info = new AssociationInfo(
+                Long.toString(System.nanoTime(), 36), callingAeTitle, calledAeTitle,
+                tcp.remoteAddress(), Instant.now());
+            return new ScuAssociation(settings, materializer, outbound, inbound, info, rq, ac);
+          }
+          if (action == AssociationAction.AE_4) {
+            outbound.complete();
+            throw new AssociationRejectedException((AAssociateRj) answer);
+          }
+          if (answer != null && !(answer instanceof AAbort)) {
+            outbound.offer(AAbort.provider(answer instanceof MalformedPdu m ? m.reason()
+                : AAbort.REASON_UNEXPECTED_PDU));
+          }
+          outbound.complete();
+          throw new AssociationAbortedException("no A-ASSOCIATE-AC: "
+              + (answer == null ? "connection closed" : answer));
+        }))
+        .whenComplete((association, failure) -> {
+          if (failure != null) {
+            outbound.fail(failure);
+            inbound.cancel();
+          }
+        });
+  }
+
+  public AssociationInfo info() {
+    return info;
+  }
+
+  /** The transfer syntax the peer accepted for {@code sopClassUid}, preferring {@code wanted}. */
+  public Optional<String> acceptedTransferSyntax(String sopClassUid, String wanted) {
+    String any = null;
+    for (Map.Entry<Integer, String> e : acceptedTransferSyntax.entrySet()) {
+      if (sopClassUid.equals(abstractSyntaxOf.get(e.getKey()))) {
+        if (e.getValue().equals(wanted)) {
+          return Optional.of(wanted);
+        }
+        any = any == null ? e.getValue() : any;
+      }
+    }
+    return Optional.ofNullable(any);
+  }
+
+  /** C-ECHO (PS3.7 §9.1.5) on the accepted Verification context. */
+  public CompletionStage<DimseStatus> cEcho() {
+    int contextId = contextFor(Uid.VERIFICATION, null);
+    int messageId = nextMessageId();
+    CommandSet rq = new CommandSet().putUid(CommandSet.AFFECTED_SOP_CLASS_UID, Uid.VERIFICATION)
+        .putUs(CommandSet.COMMAND_FIELD, CommandField.C_ECHO_RQ.code)
+        .putUs(CommandSet.MESSAGE_ID, messageId)
+        .putUs(CommandSet.COMMAND_DATA_SET_TYPE, CommandSet.NO_DATA_SET);
+    return operation(() -> sendAll(PDataFragmenter.fragment(contextId, true, rq.encode(),
+        peerMaxValueLength)).thenCompose(x -> readResponse(CommandField.C_ECHO_RSP, messageId)));
+  }
+
+  /**
+   * C-STORE (PS3.7 §9.1.1): sends the command, then {@code dataSet} (the bytes of the data set in
+   * {@code transferSyntaxUid}, without PS3.10 meta information) fragmented to the peer's Maximum
+   * Length, and completes with the status of the C-STORE-RSP.
+   *
+   * @throws IllegalArgumentException (in the stage) if no context was accepted for that SOP class
+   *     and transfer syntax
+   */
+  public CompletionStage<DimseStatus> cStore(String sopClassUid, String sopInstanceUid,
+      String transferSyntaxUid, Source<ByteString, ?> dataSet) {
+    int contextId;
+    try {
+      contextId = contextFor(sopClassUid, transferSyntaxUid);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    int messageId = nextMessageId();
+    CommandSet rq = new CommandSet().putUid(CommandSet.AFFECTED_SOP_CLASS_UID, sopClassUid)
+        .putUs(CommandSet.COMMAND_FIELD, CommandField.C_STORE_RQ.code)
+        .putUs(CommandSet.MESSAGE_ID, messageId)
+        .putUs(CommandSet.PRIORITY, 0)
+        .putUs(CommandSet.COMMAND_DATA_SET_TYPE, CommandSet.DATA_SET_PRESENT)
+        .putUid(CommandSet.AFFECTED_SOP_INSTANCE_UID, sopInstanceUid);
+    return operation(() -> sendAll(PDataFragmenter.fragment(contextId, true, rq.encode(),
+        peerMaxValueLength))
+        .thenCompose(x -> dataSet.via(fragments(contextId, peerMaxValueLength))
+            .mapAsync(1, pdu -> offer(outbound, pdu))
+            .runWith(Sink.ignore(), materializer))
+        .thenCompose(x -> readResponse(CommandField.C_STORE_RSP, messageId)));
+  }
+
+  /** A-RELEASE (Evt11 → AR-1, then Evt13 → AR-3: confirmation, close the transport). */
+  public CompletionStage<Done> release() {
+    return operation(() -> {
+      state = AssociationState.Sta7;
+      return offer(outbound, new AReleaseRq())
+          .thenCompose(x -> awaitReleaseRp())
+          .thenApply(x -> {
+            state = AssociationState.Sta1;
+            outbound.complete();
+            inbound.cancel();
+            return Done.getInstance();
+          });
+    });
+  }
+
+  /** A-ABORT (Evt15 → AA-1), then close. */
+  public void abort() {
+    state = AssociationState.Sta13;
+    outbound.offer(AAbort.user()).whenComplete((r, e) -> outbound.complete());
+    inbound.cancel();
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private CompletionStage<Done> awaitReleaseRp() {
+    return timed(inbound.pull(), settings).thenCompose(pdu -> {
+      Pdu answer = pdu.orElse(null);
+      if (answer instanceof AReleaseRp) {
+        return CompletableFuture.completedFuture(Done.getInstance());
+      }
+      if (answer instanceof PDataTf) {
+        return awaitReleaseRp(); // AR-6: P-DATA in Sta7 is still delivered; nothing to do with it
+      }
+      throw failAssociation("no A-RELEASE-RP: " + (answer == null ? "connection closed" : answer));
+    });
+  }
+
+  private <T> CompletionStage<T> operation(
+      java.util.function.Supplier<CompletionStage<T>> body) {
+    if (state != AssociationState.Sta6) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("association is not established (" + state + ")"));
+    }
+    if (!busy.compareAndSet(false, true)) {
+      return CompletableFuture.failedFuture(new IllegalStateException(
+          "one DIMSE operation at a time: wait for the previous one"));
+    }
+    CompletionStage<T> result;
+    try {
+      result = body.get();
+    } catch (RuntimeException e) {
+      result = CompletableFuture.failedFuture(e);
+    }
+    return result.whenComplete((r, e) -> busy.set(false));
+  }
+
+  private int nextMessageId() {
+    return (messageIds.incrementAndGet() & 0xFFFF);
+  }
+
+  private int contextFor(String sopClassUid, String transferSyntaxUid) {
+    Integer fallback = null;
+    for (Map.Entry<Integer, String> e : acceptedTransferSyntax.entrySet()) {
+      if (sopClassUid.equals(abstractSyntaxOf.get(e.getKey()))) {
+        if (transferSyntaxUid == null || e.getValue().equals(transferSyntaxUid)) {
+          return e.getKey();
+        }
+        fallback = e.getKey();
+      }
+    }
+    throw new IllegalArgumentException("no accepted presentation context for " + sopClassUid
+        + (transferSyntaxUid == null ? "" : " in " + transferSyntaxUid)
+        + (fallback == null ? "" : " (accepted in " + acceptedTransferSyntax.get(fallback) + ")"));
+  }
+
+  private CompletionStage<Done> sendAll(List<PDataTf> pdus) {
+    CompletionStage<Done> chain = CompletableFuture.completedFuture(Done.getInstance());
+    for (PDataTf pdu : pdus) {
+      chain = chain.thenCompose(x -> offer(outbound, pdu));
+    }
+    return chain;
+  }
+
+  /** Reads P-DATA-TF PDUs until a whole command set has arrived; answers anything else by abort. */
+  private CompletionStage<DimseStatus> readResponse(CommandField expected, int messageId) {
+    return readCommand(ByteString.emptyByteString()).thenApply(bytes -> {
+      CommandSet rsp;
+      try {
+        rsp = CommandSet.decode(bytes);
+      } catch (IllegalArgumentException e) {
+        abort();
+        throw new AssociationAbortedException("undecodable response: " + e.getMessage());
+      }
+      Integer status = rsp.getUs(CommandSet.STATUS);
+      Integer respondedTo = rsp.getUs(CommandSet.MESSAGE_ID_BEING_RESPONDED_TO);
+      if (rsp.commandField() != expected || status == null || respondedTo == null
+          || respondedTo != messageId) {
+        abort();
+        throw new AssociationAbortedException("unexpected response " + rsp.commandField()
+            + " to message " + respondedTo + ", expected " + expected + " to " + messageId);
+      }
+      return DimseStatus.of(status, rsp.getString(CommandSet.ERROR_COMMENT));
+    });
+  }
+
+  private CompletionStage<ByteString> readCommand(ByteString soFar) {
+    return timed(inbound.pull(), settings).thenCompose(pdu -> {
+      Pdu answer = pdu.orElse(null);
+      if (!(answer instanceof PDataTf data)) {
+        if (answer != null && !(answer instanceof AAbort)) {
+          abort();
+        }
+        throw failAssociation(answer == null ? "connection closed while awaiting a response"
+            : "received " + answer + " while awaiting a response");
+      }
+      ByteString bytes = soFar;
+      for (PresentationDataValue pdv : data.values()) {
+        if (!pdv.isCommand()) {
+          continue; // no data set is expected with C-ECHO-RSP / C-STORE-RSP
+        }
+        bytes = bytes.concat(pdv.value());
+        if (bytes.size() > CommandSet.MAX_ENCODED_LENGTH) {
+          abort();
+          throw failAssociation("response command set too long");
+        }
+        if (pdv.isLast()) {
+          return CompletableFuture.completedFuture(bytes);
+        }
+      }
+      return readCommand(bytes);
+    });
+  }
+
+  private AssociationAbortedException failAssociation(String why) {
+    state = AssociationState.Sta1;
+    outbound.complete();
+    inbound.cancel();
+    return new AssociationAbortedException(why);
+  }
+
+  private static CompletionStage<Done> offer(SourceQueueWithComplete<Pdu> queue, Pdu pdu) {
+    return queue.offer(pdu).thenApply(result -> {
+      if (result != QueueOfferResult.enqueued()) {
+        throw new AssociationAbortedException("connection closed (" + result + ")");
+      }
+      return Done.getInstance();
+    });
+  }
+
+  private static <T> CompletionStage<T> timed(CompletionStage<T> stage, ScuSettings settings) {
+    return stage.toCompletableFuture()
+        .orTimeout(settings.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Cuts a byte stream into data set PDVs of at most {@code maxValueLength}; the last one carries
+   * the last bit. A chunk is held back until more bytes (or the end) show it is not the last, so
+   * at most one fragment plus one upstream chunk is buffered.
+   */
+  static Flow<ByteString, PDataTf, NotUsed> fragments(int contextId, int maxValueLength) {
+    return Flow.<ByteString>create()
+        .statefulMap(() -> new ByteString[] {ByteString.emptyByteString()},
+            (buffer, chunk) -> {
+              buffer[0] = buffer[0].concat(chunk);
+              List<PDataTf> out = new ArrayList<>();
+              while (buffer[0].size() > maxValueLength) {
+                out.add(pdv(contextId, false, buffer[0].take(maxValueLength)));
+                buffer[0] = buffer[0].drop(maxValueLength);
+              }
+              return Pair.create(buffer, out);
+            },
+            buffer -> Optional.of(List.of(pdv(contextId, true, buffer[0]))))
+        .mapConcat(list -> list);
+  }
+
+  private static PDataTf pdv(int contextId, boolean last, ByteString value) {
+    return new PDataTf(List.of(PresentationDataValue.of(contextId, false, last, value.compact())));
+  }
+}

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.annal.dicom.net.impl;
+
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.BidiFlow;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * The PDU layer as a {@link BidiFlow}: bytes from the socket become {@link Pdu}s (via
+ * {@link PduDecoderStage}), PDUs to send become bytes (PS3.8 §9.3). Internal API.
+ *
+ * <pre>
+ *   socket bytes ──▶ PduDecoderStage ──▶ Pdu ──▶ (state machine)
+ *   socket bytes ◀── PduCodec.encode ◀── Pdu ◀──
+ * </pre>
+ */
+public final class PduFraming {
+  private PduFraming() {}
+
+  public static BidiFlow<ByteString, Pdu, Pdu, ByteString, NotUsed> bidi(long maxPduLength) {
+    return BidiFlow.fromFlows(
+        Flow.fromGraph(new PduDecoderStage(maxPduLength)),
+        Flow.<Pdu>create().map(PduCodec::encode));
+  }
+}
