@@ -9,7 +9,13 @@ package org.annal.archive;
  * @param calledAeTitle our AE title as the peer called it
  * @param peerAddress the peer's address as {@code host:port} (or another transport's notation)
  * @param associationId the id Annal gave the association (matches the logs)
+ * @param moveOriginatorAeTitle Move Originator Application Entity Title (0000,1030) of the
+ *     C-STORE-RQ when the store was a sub-operation of someone's C-MOVE, else null
  */
 public record Sender(
-    String callingAeTitle, String calledAeTitle, String peerAddress, String associationId)
+    String callingAeTitle,
+    String calledAeTitle,
+    String peerAddress,
+    String associationId,
+    String moveOriginatorAeTitle)
     implements CborSerializable {}

@@ -222,7 +222,7 @@ public final class StoreService implements CStoreHandler {
         new Placement(settings.nodeId(), settings.site(), settings.storageTier(),
             blob.key().value()),
         new Sender(a.callingAeTitle(), a.calledAeTitle(), address(a.peerAddress()),
-            a.associationId()),
+            a.associationId(), rq.moveOriginatorAeTitle()),
         receivedAt, h.attributes());
     return sharding.entityRefFor(Study.ENTITY_KEY, h.studyInstanceUid())
         .<Study.Recorded>askWithStatus(

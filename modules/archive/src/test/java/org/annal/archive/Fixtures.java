@@ -30,7 +30,7 @@ final class Fixtures {
     return new ReceivedInstance(STUDY, SERIES, sopInstanceUid, "1.2.840.10008.5.1.4.1.1.2",
         "1.2.840.10008.1.2.1", 1234, sha('b'), datasetSha,
         new Placement("test-node", "test-site", "online", blobKey),
-        new Sender("MODALITY", "ANNAL", "127.0.0.1:40000", "assoc-1"),
+        new Sender("MODALITY", "ANNAL", "127.0.0.1:40000", "assoc-1", null),
         NOW.toEpochMilli() - 5,
         Map.of("PatientID", "P1", "PatientName", "Doe^Jane", "StudyDate", "20261130",
             "Modality", "CT", "SeriesNumber", "3", "InstanceNumber", "7", "Rows", "512"));

@@ -147,7 +147,9 @@ class StoreServiceTest {
   @Test
   void storesBlobAsPart10FileThenAnswersSuccess() throws Exception {
     byte[] dataset = datasetOf(CT);
-    DimseStatus status = store(service(settings), request(CT_SOP_INSTANCE),
+    CStoreRq asMoveSubOperation =
+        new CStoreRq(7, CT_IMAGE_STORAGE, CT_SOP_INSTANCE, 0, "MOVER", 3);
+    DimseStatus status = store(service(settings), asMoveSubOperation,
         Source.from(chunks(dataset, 16 * 1024)));
 
     assertEquals(DimseStatus.SUCCESS, status);
@@ -166,6 +168,8 @@ class StoreServiceTest {
     assertEquals(expected.length, instance.size());
     assertEquals("MODALITY", instance.source().callingAeTitle());
     assertEquals("127.0.0.1:40404", instance.source().peerAddress());
+    assertEquals("assoc-42", instance.source().associationId());
+    assertEquals("MOVER", instance.source().moveOriginatorAeTitle());
     assertEquals("CT", state.series().values().iterator().next().attributes().get("Modality"));
     assertEquals("20040119", state.study().get("StudyDate"));
     assertTrue(state.patient().containsKey("PatientID"), state.patient().toString());
@@ -218,6 +222,15 @@ class StoreServiceTest {
     assertTrue(status.isFailure());
     assertTrue(blobs.contents().isEmpty());
     assertEquals(0, studyState(studyUidOfCt()).eventCount());
+  }
+
+  @Test
+  void mismatchingSopClassIsRefused() throws Exception {
+    CStoreRq asMr = new CStoreRq(1, "1.2.840.10008.5.1.4.1.1.4", CT_SOP_INSTANCE, 0, null, null);
+    DimseStatus status = store(service(settings), asMr, Source.from(chunks(datasetOf(CT), 4096)));
+    assertEquals(Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, status.code());
+    assertEquals("SOP Class UID differs from Affected SOP Class UID", status.errorComment());
+    assertTrue(blobs.contents().isEmpty());
   }
 
   @Test

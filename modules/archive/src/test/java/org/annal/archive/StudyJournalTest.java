@@ -79,7 +79,7 @@ class StudyJournalTest {
     var elsewhere = new Study.InstanceStored(new ReceivedInstance(Fixtures.STUDY, Fixtures.SERIES,
         "1.2.3.9", "1.2", "1.2.840.10008.1.2.1", 1, sha('a'), sha('a'),
         new Placement("other-node", "s", "online", "0000bbbb-1"),
-        new Sender("A", "B", "", "x"), 1, java.util.Map.of()), "", "n", "s", 1);
+        new Sender("A", "B", "", "x", "MOVER"), 1, java.util.Map.of()), "", "n", "s", 1);
     assertEquals(Set.of(), replay("1.9.4", List.of(elsewhere)).referencedBlobKeys());
   }
 }

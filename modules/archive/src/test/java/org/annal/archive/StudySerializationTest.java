@@ -102,7 +102,7 @@ class StudySerializationTest {
     // Null fields are left out, so an optional field added later does not change old hashes.
     var withNull = new InstanceStored(new ReceivedInstance(Fixtures.STUDY, Fixtures.SERIES, "1.2",
         "1.2", "1.2", 1, sha('a'), sha('a'), new Placement("n", "s", "t", "0000aaaa-1"),
-        new Sender("A", null, "", "x"), 1, Map.of()), "", "n", "s", 1);
+        new Sender("A", null, "", "x", null), 1, Map.of()), "", "n", "s", 1);
     String nulls = new String(EventHashing.canonicalBytes(withNull), StandardCharsets.UTF_8);
     assertTrue(!nulls.contains("null") && !nulls.contains("calledAeTitle"), nulls);
     String dup = new String(EventHashing.canonicalBytes(duplicate()), StandardCharsets.UTF_8);

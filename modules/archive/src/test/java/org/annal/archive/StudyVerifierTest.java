@@ -61,7 +61,7 @@ class StudyVerifierTest {
     ReceivedInstance in = new ReceivedInstance(studyUid, studyUid + ".1", sop,
         "1.2.840.10008.5.1.4.1.1.7", "1.2.840.10008.1.2.1", bytes.length, Sha256.of(bytes),
         Sha256.of(bytes), new Placement("test-node", "test-site", "online", key.value()),
-        new Sender("MOD", "ANNAL", "127.0.0.1:1", "a-1"), 1L, Map.of("PatientID", "P"));
+        new Sender("MOD", "ANNAL", "127.0.0.1:1", "a-1", null), 1L, Map.of("PatientID", "P"));
     TestProbe<StatusReply<Study.Recorded>> probe = testKit.createTestProbe();
     study.tell(new Study.RecordInstance(in, probe.ref()));
     assertTrue(probe.receiveMessage(Duration.ofSeconds(5)).isSuccess());
