@@ -23,6 +23,7 @@ READY_TIMEOUT=300
 STORE_TIMEOUT=3600
 KEEP=0
 MAX_LOAD=0
+METADATA_ONLY=0
 MAX_WAIT=600
 INSTALL=1
 CALLING_AET=BENCHSCU
@@ -40,6 +41,7 @@ usage: $0 [options]
   --work DIR         scratch space: data set, target storage (default $WORK)
   --annal PATH       Annal launcher (default $ANNAL_BIN)
   --annal-aet AET    called AE title for Annal (default $ANNAL_AET)
+  --metadata-only    8x8 images (~1.5 KB files): per-instance cost without the pixel data path
   --keep             keep each target's storage after the run (default: delete it)
   --max-load L       before each measurement wait until the 1-minute load average is below L
   --max-wait S       ... but at most S seconds (default $MAX_WAIT), then measure anyway
@@ -60,6 +62,7 @@ while [[ $# -gt 0 ]]; do
     --annal) ANNAL_BIN=$2; shift 2 ;;
     --annal-aet) ANNAL_AET=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --metadata-only) METADATA_ONLY=1; shift ;;
     --max-load) MAX_LOAD=$2; shift 2 ;;
     --max-wait) MAX_WAIT=$2; shift 2 ;;
     --no-install) INSTALL=0; shift ;;
@@ -104,7 +107,13 @@ WORK=$(cd "$WORK" && pwd)
 # ---------------------------------------------------------------------------------------------
 # Data set: the generator is compiled from source with javac (it needs only the JDK and
 # org.annal.dicom.Uid), so the benchmark does not depend on the rest of the build being green.
-DATA=$WORK/data/ct-seed$SEED-st$STUDIES-se$SERIES-in$PER_SERIES
+KIND=ct
+GENERATOR_OPTIONS=()
+MATRIX=512x512
+if (( METADATA_ONLY )); then
+  KIND=ct-meta GENERATOR_OPTIONS=(--metadata-only) MATRIX=8x8
+fi
+DATA=$WORK/data/$KIND-seed$SEED-st$STUDIES-se$SERIES-in$PER_SERIES
 if [[ -f $DATA/manifest.tsv && $(($(wc -l <"$DATA/manifest.tsv") - 1)) -eq $INSTANCES ]]; then
   log "reusing data set $DATA"
 else
@@ -115,7 +124,8 @@ else
   src=$REPO/modules/dicom/src/main/java/org/annal/dicom
   javac -nowarn -d "$classes" "$src/Uid.java" "$src"/synth/*.java
   java -cp "$classes" org.annal.dicom.synth.SyntheticCt --out "$DATA.partial" \
-    --studies "$STUDIES" --series "$SERIES" --instances "$PER_SERIES" --seed "$SEED" >&2
+    --studies "$STUDIES" --series "$SERIES" --instances "$PER_SERIES" --seed "$SEED" \
+    "${GENERATOR_OPTIONS[@]}" >&2
   rm -rf "$DATA"
   mv "$DATA.partial" "$DATA" # only a complete data set is ever reused
 fi
@@ -300,7 +310,7 @@ if [[ " $TARGETS " == *" annal "* ]]; then
   # bin/annal builds the tree first when sources are newer than its jar: do that here, outside
   # the start-up deadline (ANNAL_NO_BUILD=1 skips it).
   [[ -x $ANNAL_BIN ]] || die "no Annal launcher at $ANNAL_BIN (use --annal PATH)"
-  log "Annal: $("$ANNAL_BIN" --version 2>&1 | tail -n 1)"
+  log "Annal: $("$ANNAL_BIN" --version 2>&1 | tr "\n" " ")"
 fi
 
 # Repetitions outermost and targets innermost: on a shared machine, load that comes and goes then
@@ -331,7 +341,7 @@ median() { # median inst/s of complete runs of target $1 with $2 associations, o
   echo
   echo "Command: \`load-tests/ingest-benchmark.sh $ARGS\`"
   echo "Data set: $INSTANCES CT instances ($STUDIES studies x $SERIES series x $PER_SERIES," \
-    "512x512x16 bit, Explicit VR Little Endian, seed $SEED), $TOTAL_BYTES bytes," \
+    "${MATRIX}x16 bit, Explicit VR Little Endian, seed $SEED), $TOTAL_BYTES bytes," \
     "sent with DCMTK storescu from the page cache; each association sends a contiguous share."
   echo
   echo "## Machine"

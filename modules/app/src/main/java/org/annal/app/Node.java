@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.annal.app;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -8,14 +9,18 @@ import java.util.concurrent.TimeUnit;
 import org.annal.app.config.AnnalConfig;
 import org.annal.app.http.ApiRoutes;
 import org.annal.app.impl.CassandraJournalHealth;
+import org.annal.app.impl.FileSystemBlobAge;
 import org.annal.app.impl.JournalWarmup;
 import org.annal.app.impl.ShardedStudyLookup;
 import org.annal.archive.ArchiveSettings;
+import org.annal.archive.OrphanSweeper;
 import org.annal.archive.Study;
+import org.annal.archive.StudyJournal;
 import org.annal.storage.FileSystemBlobStore;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.Cluster;
 import org.apache.pekko.http.javadsl.Http;
@@ -32,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * start:    ActorSystem ─▶ join self, await Up ─▶ journal warm-up (schema) ─▶ blob store
  *           ─▶ Study sharding ─▶ StoreService ─▶ DICOM bind ─▶ HTTP bind ─▶ "Annal ready"
  * shutdown (CoordinatedShutdown phases):
- *   service-unbind          DICOM stops accepting associations; HTTP unbinds
- *   service-requests-done   DICOM associations in flight finish (drain deadline); HTTP requests too
+ *   service-unbind          DICOM stops accepting associations
+ *   service-requests-done   DICOM associations in flight finish (drain deadline)
+ *   service-stop            HTTP unbinds, its requests in flight finish (shutdown-deadline)
  *   cluster-sharding-shutdown-region, cluster-leave, cluster-exiting ...  (Pekko's own)
  *   actor-system-terminate
  * </pre>
@@ -99,17 +105,44 @@ public final class Node {
     Duration httpDeadline = config.duration("annal.http.shutdown-deadline");
 
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
-    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind",
-        () -> http.unbind().thenApply(x -> Done.getInstance()));
-    shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "http-requests-done",
-        () -> http.terminate(httpDeadline).thenApply(x -> Done.getInstance()));
     dicom.registerShutdown(shutdown);
+    // HTTP stays up while DICOM drains (health and study lookups still answer), then goes:
+    // terminate = unbind, then let requests in flight finish until the deadline.
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "http-terminate",
+        () -> http.terminate(httpDeadline).thenApply(x -> Done.getInstance()));
 
     Node node = new Node(system, dicom.address(), http.localAddress().getPort());
     log.atInfo().addKeyValue("event", "ready")
         .log("Annal ready: DICOM {}, HTTP :{}, data {}", node.dicomAddress, node.httpPort,
             config.dataDir());
+    if (config.underlying().getBoolean("annal.startup.orphan-sweep")) {
+      sweepOrphans(system, blobs, archive);
+    }
     return node;
+  }
+
+  /**
+   * Removes blobs no event references that are older than {@code annal.archive.orphan-grace}
+   * (left by a crash between blob fsync and event persist, ARCHITECTURE invariant 1), in the
+   * background: the node already serves. Its outcome is logged; a failure only logs.
+   */
+  private static void sweepOrphans(ActorSystem<?> system, FileSystemBlobStore blobs,
+      ArchiveSettings archive) {
+    new OrphanSweeper(system, StudyJournal.create(system, archive.readJournalPluginId()), blobs,
+        new FileSystemBlobAge(blobs.root(),
+            system.dispatchers().lookup(DispatcherSelector.blocking())),
+        archive, Clock.systemUTC())
+        .sweep()
+        .whenComplete((result, failure) -> {
+          if (failure != null) {
+            log.atWarn().addKeyValue("event", "orphan_sweep_failed").setCause(failure)
+                .log("Orphan sweep failed: {}", failure.toString());
+          } else {
+            log.atInfo().addKeyValue("event", "orphan_sweep").addKeyValue("blobs", result.blobs())
+                .addKeyValue("deleted", result.deleted()).addKeyValue("young", result.young())
+                .log("Orphan sweep done: {}", result);
+          }
+        });
   }
 
   /** A one-node cluster: join our own address unless seed nodes are configured. */

@@ -2,8 +2,9 @@
 package org.annal.app.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.OptionsMap;
+import com.datastax.oss.driver.api.core.config.TypedDriverOption;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -194,15 +195,16 @@ public final class EmbeddedCassandra implements AutoCloseable {
   }
 
   private String releaseVersion() {
-    DriverConfigLoader config =
-        DriverConfigLoader.programmaticBuilder()
-            .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, Duration.ofSeconds(2))
-            .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))
-            .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(5))
-            .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
-            .withBoolean(DefaultDriverOption.METADATA_SCHEMA_ENABLED, false)
-            .withBoolean(DefaultDriverOption.METADATA_TOKEN_MAP_ENABLED, false)
-            .build();
+    // Driver defaults only: the probe must not depend on the application's driver config (a
+    // session keyspace there would not exist yet), nor read config files on every attempt.
+    OptionsMap options = OptionsMap.driverDefaults();
+    options.put(TypedDriverOption.CONNECTION_CONNECT_TIMEOUT, Duration.ofSeconds(2));
+    options.put(TypedDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5));
+    options.put(TypedDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(5));
+    options.put(TypedDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10));
+    options.put(TypedDriverOption.METADATA_SCHEMA_ENABLED, false);
+    options.put(TypedDriverOption.METADATA_TOKEN_MAP_ENABLED, false);
+    DriverConfigLoader config = DriverConfigLoader.fromMap(options);
     try (CqlSession session =
         CqlSession.builder()
             .withConfigLoader(config)

@@ -91,7 +91,10 @@ public final class RunCommand implements Callable<Integer> {
         if (cassandra != null) {
           cassandra.close();
         }
-        throw new StartupException("start-up failed: " + oneLine(e), e);
+        String why = oneLine(e);
+        throw new StartupException("start-up failed: "
+            + (why.length() > 300 ? why.substring(0, 300) + "..." : why)
+            + " (details: " + config.logDir().resolve("annal.log") + ")", e);
       }
       // Last: the journal used Cassandra until the actor system was gone.
       try (CassandraBackend last = cassandra) {

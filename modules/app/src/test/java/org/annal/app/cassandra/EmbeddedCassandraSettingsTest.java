@@ -37,6 +37,7 @@ class EmbeddedCassandraSettingsTest {
     assertEquals(Duration.ofSeconds(60), settings.stopTimeout());
     assertEquals(Duration.ofSeconds(30), settings.orphanHaltAfter());
     assertEquals(List.of(), settings.extraJvmOptions());
+    assertTrue(settings.classDataSharing());
   }
 
   @Test

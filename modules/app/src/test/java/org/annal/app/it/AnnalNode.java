@@ -143,9 +143,71 @@ final class AnnalNode implements AutoCloseable {
   }
 
   /** The test classpath, which holds the app and all its dependencies. */
-  static String classpath() {
+  static String testClasspath() {
     String surefire = System.getProperty("surefire.test.class.path");
     return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+  }
+
+  private static String snapshot;
+
+  /**
+   * The test classpath with Annal's own entries (this module's jar and classes, the annal-* jars in
+   * ~/.m2) copied once per test JVM under target/it/classpath-&lt;pid&gt;. Other builds in this tree
+   * rewrite those files while a node runs; a JVM whose jar is rewritten under it fails with
+   * NoClassDefFoundError (seen in practice), which would be blamed on the node.
+   */
+  static synchronized String classpath() {
+    if (snapshot != null) {
+      return snapshot;
+    }
+    Path dir = moduleDirectory().resolve("target").resolve("it").resolve("classpath-" + ProcessHandle.current().pid());
+    List<String> entries = new ArrayList<>();
+    int index = 0;
+    try {
+      Files.createDirectories(dir.getParent());
+      try (var old = Files.list(dir.getParent())) {
+        for (Path stale : old.toList()) {
+          String name = stale.getFileName().toString();
+          if (name.startsWith("classpath-") && !stale.equals(dir)
+              && ProcessHandle.of(Long.parseLong(name.substring("classpath-".length()))).isEmpty()) {
+            deleteTree(stale);
+          }
+        }
+      }
+      for (String entry : testClasspath().split(java.io.File.pathSeparator)) {
+        Path path = Path.of(entry);
+        boolean ours = path.toAbsolutePath().startsWith(moduleDirectory().resolve("target"))
+            || entry.contains("/org/annal/");
+        if (!ours || !Files.exists(path)) {
+          entries.add(entry);
+          continue;
+        }
+        Path copy = dir.resolve((index++) + "-" + path.getFileName());
+        if (Files.isDirectory(path)) {
+          try (var walk = Files.walk(path)) {
+            for (Path source : walk.toList()) {
+              Path target = copy.resolve(path.relativize(source).toString());
+              if (Files.isDirectory(source)) {
+                Files.createDirectories(target);
+              } else {
+                Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+              }
+            }
+          }
+        } else {
+          Files.createDirectories(dir);
+          Files.copy(path, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          try (var zip = new java.util.zip.ZipFile(copy.toFile())) {
+            zip.size(); // fails now, not in the node, if we copied a jar being rewritten
+          }
+        }
+        entries.add(copy.toString());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot snapshot the classpath into " + dir, e);
+    }
+    snapshot = String.join(java.io.File.pathSeparator, entries);
+    return snapshot;
   }
 
   /**
@@ -338,13 +400,22 @@ final class AnnalNode implements AutoCloseable {
       process.toHandle().descendants().forEach(victims::add);
     }
     cassandraProcess().ifPresent(victims::add);
+    victims.removeIf(victim -> !victim.isAlive());
     victims.forEach(ProcessHandle::destroyForcibly);
     for (ProcessHandle victim : victims) {
-      try {
-        victim.onExit().get(30, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        System.err.println("[it] process " + victim.pid() + " did not die: " + e);
+      // A killed grandchild stays a zombie until its parent reaps it; it holds nothing any more.
+      if (!Await.within(Duration.ofSeconds(30), () -> !victim.isAlive() || isZombie(victim.pid()))) {
+        System.err.println("[it] process " + victim.pid() + " still alive 30 s after SIGKILL");
       }
+    }
+  }
+
+  private static boolean isZombie(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+    } catch (IOException | RuntimeException gone) {
+      return true;
     }
   }
 

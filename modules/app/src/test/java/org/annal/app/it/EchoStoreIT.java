@@ -160,10 +160,49 @@ class EchoStoreIT {
     assertEquals(sha, after.instances().get(uids.sopInstanceUid()).sha256(), "the first copy stays the stored one");
     Await.until(Duration.ofSeconds(15), "still exactly one new blob file",
         () -> blobs.count() == blobsBefore + 1, () -> "blob files: before " + blobsBefore + ", now " + blobs.count());
+
+    Dcmtk.Reference reference = Dcmtk.capture(dir.resolve("reference"), profiles, "AsIs", copy);
+    StoredInstances.Expected expected = new StoredInstances.Expected("duplicate/CT_small.dcm", uids.studyInstanceUid(),
+        uids.sopInstanceUid(), Dcmtk.EXPLICIT_LE, reference.dataSets().get(uids.sopInstanceUid()));
+    storedSoFar.add(expected);
+    List<String> problems = stored.check(expected);
+    assertTrue(problems.isEmpty(), String.join("\n", problems));
   }
 
   @Test
   @Order(9)
+  void annalEchoAndStoreCommands() {
+    ExternalTool.Run echo = node.cli("annal-echo.log", List.of(
+        "echo", "--port", Integer.toString(node.dicomPort()), "--aec", AnnalNode.AE_TITLE));
+    assertEquals(0, echo.exitCode(), echo.describe());
+    assertTrue(echo.output().contains("Success"), echo.describe());
+
+    SyntheticCtSeries.Series series = SyntheticCtSeries.write(List.of(node.workDir().resolve("annal-store")), 6, "ANNALSTORE");
+    ExternalTool.Run store = node.cli("annal-store.log", List.of(
+        "store", "--port", Integer.toString(node.dicomPort()), "--aec", AnnalNode.AE_TITLE, "--associations", "2",
+        node.workDir().resolve("annal-store").toString()));
+    assertEquals(0, store.exitCode(), store.describe());
+    assertTrue(store.output().contains("sent 6, ok 6, warning 0, failed 0"), store.describe());
+    stored.refresh();
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i < series.files().size(); i++) {
+      StoredInstances.Expected expected = new StoredInstances.Expected("annal-store/" + series.files().get(i).getFileName(),
+          series.studyInstanceUid(), series.sopInstanceUids().get(i), Dcmtk.EXPLICIT_LE,
+          Part10File.read(series.files().get(i)).dataSet());
+      problems.addAll(stored.check(expected));
+      storedSoFar.add(expected);
+    }
+    assertTrue(problems.isEmpty(), String.join("\n", problems));
+
+    // Nobody listens there: every file fails, and the exit code says so.
+    ExternalTool.Run refused = node.cli("annal-store-refused.log", List.of(
+        "store", "--port", Integer.toString(FreePorts.next()), "--aec", AnnalNode.AE_TITLE,
+        series.files().get(0).toString()));
+    assertNotEquals(0, refused.exitCode(), refused.describe());
+  }
+
+  @Test
+  @Order(10)
   void damagedFilesGetACleanAnswer() throws IOException {
     List<String> problems = new ArrayList<>();
     problems.addAll(sendDamaged("MR_truncated.dcm", "1.2.840.10008.5.1.4.1.1.4",
@@ -178,7 +217,7 @@ class EchoStoreIT {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void everythingIsStillThereAndVerifyPassesAfterAGracefulStop() {
     stored.refresh();
     List<String> problems = new ArrayList<>();

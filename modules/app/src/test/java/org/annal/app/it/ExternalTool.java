@@ -25,7 +25,12 @@ final class ExternalTool {
   record Run(List<String> command, int exitCode, String output, Path log) {
     /** The command and its output, for assertion messages. */
     String describe() {
-      return "$ " + String.join(" ", command) + "\n(exit " + exitCode + ", log " + log + ")\n" + tail(output, 60);
+      StringBuilder line = new StringBuilder("$");
+      for (String arg : command) {
+        // A classpath of a hundred jars says nothing in a failure message.
+        line.append(' ').append(arg.length() > 200 ? arg.substring(0, 80) + "…(" + arg.length() + " chars)" : arg);
+      }
+      return line + "\n(exit " + exitCode + ", log " + log + ")\n" + tail(output, 60);
     }
   }
 

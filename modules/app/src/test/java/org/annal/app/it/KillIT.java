@@ -101,7 +101,7 @@ class KillIT {
         }
       }
     }
-    System.out.printf("[it] KillIT storescu gone %.1f s after the kill: %d acknowledged, %d in flight%n",
+    System.out.printf("[it] KillIT storescu gone %.1f s after the kill: %d acknowledged, %d without a response%n",
         (System.nanoTime() - killedAt) / 1e9, acknowledged.size(), noResponse);
     assertTrue(acknowledged.size() >= KILL_AFTER_SUCCESSES, "parsed fewer successes than were seen");
 

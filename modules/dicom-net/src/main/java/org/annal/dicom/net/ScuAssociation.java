@@ -102,6 +102,7 @@ public final class ScuAssociation {
   private final Map<Integer, String> abstractSyntaxOf;
   private final int peerMaxValueLength;
   private final AtomicBoolean busy = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicInteger messageIds = new AtomicInteger();
   private volatile AssociationState state;
 
@@ -216,14 +217,16 @@ public final class ScuAssociation {
 
   /** C-ECHO (PS3.7 §9.1.5) on the accepted Verification context. */
   public CompletionStage<DimseStatus> cEcho() {
-    int contextId = contextFor(Uid.VERIFICATION, null);
-    int messageId = nextMessageId();
-    CommandSet rq = new CommandSet().putUid(CommandSet.AFFECTED_SOP_CLASS_UID, Uid.VERIFICATION)
-        .putUs(CommandSet.COMMAND_FIELD, CommandField.C_ECHO_RQ.code)
-        .putUs(CommandSet.MESSAGE_ID, messageId)
-        .putUs(CommandSet.COMMAND_DATA_SET_TYPE, CommandSet.NO_DATA_SET);
-    return operation(() -> sendAll(PDataFragmenter.fragment(contextId, true, rq.encode(),
-        peerMaxValueLength)).thenCompose(x -> readResponse(CommandField.C_ECHO_RSP, messageId)));
+    return operation(() -> {
+      int contextId = contextFor(Uid.VERIFICATION, null);
+      int messageId = nextMessageId();
+      CommandSet rq = new CommandSet().putUid(CommandSet.AFFECTED_SOP_CLASS_UID, Uid.VERIFICATION)
+          .putUs(CommandSet.COMMAND_FIELD, CommandField.C_ECHO_RQ.code)
+          .putUs(CommandSet.MESSAGE_ID, messageId)
+          .putUs(CommandSet.COMMAND_DATA_SET_TYPE, CommandSet.NO_DATA_SET);
+      return sendAll(PDataFragmenter.fragment(contextId, true, rq.encode(), peerMaxValueLength))
+          .thenCompose(x -> readResponse(CommandField.C_ECHO_RSP, messageId));
+    });
   }
 
   /**
@@ -236,25 +239,21 @@ public final class ScuAssociation {
    */
   public CompletionStage<DimseStatus> cStore(String sopClassUid, String sopInstanceUid,
       String transferSyntaxUid, Source<ByteString, ?> dataSet) {
-    int contextId;
-    try {
-      contextId = contextFor(sopClassUid, transferSyntaxUid);
-    } catch (IllegalArgumentException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    int messageId = nextMessageId();
-    CommandSet rq = new CommandSet().putUid(CommandSet.AFFECTED_SOP_CLASS_UID, sopClassUid)
-        .putUs(CommandSet.COMMAND_FIELD, CommandField.C_STORE_RQ.code)
-        .putUs(CommandSet.MESSAGE_ID, messageId)
-        .putUs(CommandSet.PRIORITY, 0)
-        .putUs(CommandSet.COMMAND_DATA_SET_TYPE, CommandSet.DATA_SET_PRESENT)
-        .putUid(CommandSet.AFFECTED_SOP_INSTANCE_UID, sopInstanceUid);
-    return operation(() -> sendAll(PDataFragmenter.fragment(contextId, true, rq.encode(),
-        peerMaxValueLength))
-        .thenCompose(x -> dataSet.via(fragments(contextId, peerMaxValueLength))
-            .mapAsync(1, pdu -> offer(outbound, pdu))
-            .runWith(Sink.ignore(), materializer))
-        .thenCompose(x -> readResponse(CommandField.C_STORE_RSP, messageId)));
+    return operation(() -> {
+      int contextId = contextFor(sopClassUid, transferSyntaxUid);
+      int messageId = nextMessageId();
+      CommandSet rq = new CommandSet().putUid(CommandSet.AFFECTED_SOP_CLASS_UID, sopClassUid)
+          .putUs(CommandSet.COMMAND_FIELD, CommandField.C_STORE_RQ.code)
+          .putUs(CommandSet.MESSAGE_ID, messageId)
+          .putUs(CommandSet.PRIORITY, 0)
+          .putUs(CommandSet.COMMAND_DATA_SET_TYPE, CommandSet.DATA_SET_PRESENT)
+          .putUid(CommandSet.AFFECTED_SOP_INSTANCE_UID, sopInstanceUid);
+      return sendAll(PDataFragmenter.fragment(contextId, true, rq.encode(), peerMaxValueLength))
+          .thenCompose(x -> dataSet.via(fragments(contextId, peerMaxValueLength))
+              .mapAsync(1, pdu -> offer(outbound, pdu))
+              .runWith(Sink.ignore(), materializer))
+          .thenCompose(x -> readResponse(CommandField.C_STORE_RSP, messageId));
+    });
   }
 
   /** A-RELEASE (Evt11 → AR-1, then Evt13 → AR-3: confirmation, close the transport). */
@@ -264,6 +263,7 @@ public final class ScuAssociation {
       return offer(outbound, new AReleaseRq())
           .thenCompose(x -> awaitReleaseRp())
           .thenApply(x -> {
+            closed.set(true);
             state = AssociationState.Sta1;
             outbound.complete();
             inbound.cancel();
@@ -272,11 +272,23 @@ public final class ScuAssociation {
     });
   }
 
-  /** A-ABORT (Evt15 → AA-1), then close. */
+  /** A-ABORT (Evt15 → AA-1), then close. Idempotent; a no-op once the association has ended. */
   public void abort() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     state = AssociationState.Sta13;
-    outbound.offer(AAbort.user()).whenComplete((r, e) -> outbound.complete());
+    try {
+      outbound.offer(AAbort.user()).whenComplete((r, e) -> outbound.complete());
+    } catch (RuntimeException e) {
+      outbound.complete(); // queue already completed or failed: nothing left to tell the peer
+    }
     inbound.cancel();
+  }
+
+  /** Whether the association can still carry operations (Sta6). */
+  public boolean isEstablished() {
+    return state == AssociationState.Sta6;
   }
 
   // ---------------------------------------------------------------- internals
@@ -310,7 +322,17 @@ public final class ScuAssociation {
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }
-    return result.whenComplete((r, e) -> busy.set(false));
+    return result.whenComplete((r, e) -> {
+      busy.set(false);
+      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+          ? e.getCause() : e;
+      if (cause != null && !(cause instanceof IllegalArgumentException)
+          && !(cause instanceof IllegalStateException)) {
+        // A data set source that failed half way, a response that never came: the peer's view of
+        // the association can no longer match ours, so it ends here (PS3.8 AA-1).
+        abort();
+      }
+    });
   }
 
   private int nextMessageId() {
@@ -392,8 +414,10 @@ public final class ScuAssociation {
 
   private AssociationAbortedException failAssociation(String why) {
     state = AssociationState.Sta1;
-    outbound.complete();
-    inbound.cancel();
+    if (closed.compareAndSet(false, true)) {
+      outbound.complete();
+      inbound.cancel();
+    }
     return new AssociationAbortedException(why);
   }
 
@@ -414,21 +438,32 @@ public final class ScuAssociation {
   /**
    * Cuts a byte stream into data set PDVs of at most {@code maxValueLength}; the last one carries
    * the last bit. A chunk is held back until more bytes (or the end) show it is not the last, so
-   * at most one fragment plus one upstream chunk is buffered.
+   * at most one fragment plus one upstream chunk is buffered. The last bit is sent only when the
+   * source COMPLETES: if it fails half way, the stream fails without it, so the peer can never
+   * take a truncated data set for a whole one (an end marker is concatenated, and concat adds it
+   * only after a successful completion; statefulMap's onComplete, which also runs on failure,
+   * emits nothing).
    */
   static Flow<ByteString, PDataTf, NotUsed> fragments(int contextId, int maxValueLength) {
     return Flow.<ByteString>create()
+        .map(Optional::of)
+        .concat(Source.single(Optional.<ByteString>empty()))
         .statefulMap(() -> new ByteString[] {ByteString.emptyByteString()},
-            (buffer, chunk) -> {
-              buffer[0] = buffer[0].concat(chunk);
+            (buffer, next) -> {
               List<PDataTf> out = new ArrayList<>();
+              if (next.isEmpty()) {
+                out.add(pdv(contextId, true, buffer[0]));
+                buffer[0] = ByteString.emptyByteString();
+                return Pair.create(buffer, out);
+              }
+              buffer[0] = buffer[0].concat(next.get());
               while (buffer[0].size() > maxValueLength) {
                 out.add(pdv(contextId, false, buffer[0].take(maxValueLength)));
                 buffer[0] = buffer[0].drop(maxValueLength);
               }
               return Pair.create(buffer, out);
             },
-            buffer -> Optional.of(List.of(pdv(contextId, true, buffer[0]))))
+            buffer -> Optional.<List<PDataTf>>empty())
         .mapConcat(list -> list);
   }
 

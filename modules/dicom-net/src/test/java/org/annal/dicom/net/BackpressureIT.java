@@ -85,6 +85,8 @@ class BackpressureIT {
       CompletionStage<DimseStatus> status = association.cStore(Uid.CT_IMAGE_STORAGE, "1.2.3.9",
           Uid.EXPLICIT_VR_LITTLE_ENDIAN, dataSet(total / CHUNK, pulled));
       long stalledAt = awaitStalled(pulled, Duration.ofMillis(500));
+      System.out.printf("backpressure: sender stalled after %,d bytes of %,d; handler consumed %,d%n",
+          stalledAt, total, handler.consumed.get());
       // What left the sender sits in kernel socket buffers (a few MiB on loopback), Pekko's
       // read buffer (one 128 KiB chunk), one PDU and one data PDV: nowhere near 256 MiB.
       assertTrue(stalledAt < 24L * 1024 * 1024,

@@ -138,6 +138,26 @@ class DcmtkScpIT {
   }
 
 
+  /** Rejected contexts (result 3) are understood by DCMTK: it says so, no parse error. */
+  @Test
+  void storescuToAServerThatAcceptsOnlyVerification() throws Exception {
+    DicomServerBinding echoOnly = DicomServer.bind(system, DicomServerSettings.defaults()
+        .withBind("127.0.0.1", 0).withAcceptedSyntaxes(java.util.Set.of("verification"),
+            java.util.Set.of("standard")), handler).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try {
+      ToolResult r = run("storescu", "-aec", "ANNAL", "127.0.0.1",
+          Integer.toString(echoOnly.port()), TESTDATA.resolve("CT_small.dcm").toString());
+      assertNotEquals(0, r.exitCode());
+      assertTrue(r.output().contains("No presentation context")
+          || r.output().contains("No Acceptable Presentation Contexts"), r.output());
+      assertTrue(handler.received.isEmpty());
+      assertEquals(0, run("echoscu", "-aec", "ANNAL", "127.0.0.1",
+          Integer.toString(echoOnly.port())).exitCode());
+    } finally {
+      echoOnly.drain().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
   static byte[] inflate(byte[] deflated) throws java.util.zip.DataFormatException {
     java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
     inflater.setInput(deflated);

@@ -251,4 +251,24 @@ class MalformedInputIT {
         .noneMatch(r -> r.request().affectedSopInstanceUid().equals("1.2.3.4.5")),
         "a partial data set was reported stored");
   }
+
+  @Test
+  void peerStallingInTheMiddleOfADataSetIsAbortedByTheIdleTimer() throws Exception {
+    try (RawPeer peer = new RawPeer(binding.port())) {
+      peer.send(RawPeer.rq("ANNAL", 1, List.of(new org.annal.dicom.net.impl.PresentationContextRq(
+          1, Uid.CT_IMAGE_STORAGE, List.of(Uid.EXPLICIT_VR_LITTLE_ENDIAN)))));
+      assertInstanceOf(AAssociateAc.class, peer.read());
+      CommandSet store = new CommandSet().putUid(CommandSet.AFFECTED_SOP_CLASS_UID,
+              Uid.CT_IMAGE_STORAGE)
+          .putUs(CommandSet.COMMAND_FIELD, 0x0001).putUs(CommandSet.MESSAGE_ID, 1)
+          .putUs(CommandSet.PRIORITY, 0).putUs(CommandSet.COMMAND_DATA_SET_TYPE, 0)
+          .putUid(CommandSet.AFFECTED_SOP_INSTANCE_UID, "1.2.3.4.6");
+      peer.send(new PDataTf(List.of(PresentationDataValue.of(1, true, true, store.encode()))));
+      peer.send(new PDataTf(List.of(PresentationDataValue.of(1, false, false,
+          ByteString.fromArray(new byte[1000])))));
+      assertAbort(peer.read(), 0, 0); // then silence: idle timeout (2 s) aborts
+    }
+    await("the handler's stream failed", Duration.ofSeconds(5), () -> handler.failed.stream()
+        .anyMatch(r -> r.affectedSopInstanceUid().equals("1.2.3.4.6")));
+  }
 }

@@ -128,4 +128,87 @@ class ScuIT {
       get(binding.drain());
     }
   }
+
+  @Test
+  void connectionRefusedFailsTheOpenStage() throws Exception {
+    int port = freePort(); // nothing listens there
+    ExecutionException e = assertThrows(ExecutionException.class, () -> get(ScuAssociation.open(
+        system, ScuSettings.defaults(), "127.0.0.1", port, "SCU", "ANY",
+        List.of(ProposedContext.of(Uid.VERIFICATION, Uid.IMPLICIT_VR_LITTLE_ENDIAN)))));
+    assertNotNull(e.getCause());
+  }
+
+  @Test
+  void parallelAssociations(@TempDir Path dir) throws Exception {
+    FileHandler handler = new FileHandler(dir);
+    DicomServerBinding binding = get(DicomServer.bind(system,
+        DicomServerSettings.defaults().withBind("127.0.0.1", 0), handler));
+    try {
+      List<java.util.concurrent.CompletableFuture<Void>> runs = new java.util.ArrayList<>();
+      for (int a = 0; a < 8; a++) {
+        int association = a;
+        runs.add(ScuAssociation.open(system, ScuSettings.defaults(), "127.0.0.1", binding.port(),
+                "SCU" + a, "ANNAL",
+                List.of(ProposedContext.of(Uid.MR_IMAGE_STORAGE, Uid.EXPLICIT_VR_LITTLE_ENDIAN)))
+            .thenCompose(scu -> {
+              java.util.concurrent.CompletionStage<DimseStatus> chain =
+                  java.util.concurrent.CompletableFuture.completedFuture(DimseStatus.SUCCESS);
+              for (int i = 0; i < 10; i++) {
+                String uid = "1.2.826.0.1." + association + "." + i;
+                byte[] bytes = uid.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                chain = chain.thenCompose(previous -> {
+                  assertEquals(DimseStatus.SUCCESS, previous);
+                  return scu.cStore(Uid.MR_IMAGE_STORAGE, uid, Uid.EXPLICIT_VR_LITTLE_ENDIAN,
+                      Source.single(ByteString.fromArray(bytes)));
+                });
+              }
+              return chain.thenCompose(last -> {
+                assertEquals(DimseStatus.SUCCESS, last);
+                return scu.release();
+              });
+            })
+            .thenApply(done -> (Void) null).toCompletableFuture());
+      }
+      java.util.concurrent.CompletableFuture.allOf(runs.toArray(
+          java.util.concurrent.CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+      assertEquals(80, handler.received.size());
+      for (Received r : handler.received) {
+        // each data set is its own instance UID: nothing mixed up between associations
+        assertEquals(r.request().affectedSopInstanceUid(), new String(Files.readAllBytes(r.file()),
+            java.nio.charset.StandardCharsets.US_ASCII));
+        assertTrue(r.request().affectedSopInstanceUid()
+            .startsWith("1.2.826.0.1." + r.association().callingAeTitle().substring(3) + "."));
+      }
+      await("all closed", Duration.ofSeconds(10), () -> binding.activeAssociations() == 0);
+    } finally {
+      get(binding.drain());
+    }
+  }
+
+  @Test
+  void dataSetSourceFailingHalfWayAbortsTheAssociation(@TempDir Path dir) throws Exception {
+    GatedHandler handler = new GatedHandler();
+    handler.gate.complete(null);
+    DicomServerBinding binding = get(DicomServer.bind(system,
+        DicomServerSettings.defaults().withBind("127.0.0.1", 0), handler));
+    try {
+      ScuAssociation association = get(ScuAssociation.open(system, ScuSettings.defaults(),
+          "127.0.0.1", binding.port(), "SCU", "ANNAL",
+          List.of(ProposedContext.of(Uid.MR_IMAGE_STORAGE, Uid.EXPLICIT_VR_LITTLE_ENDIAN))));
+      Source<ByteString, ?> failing = Source.repeat(ByteString.fromArray(new byte[50_000])).take(3)
+          .concat(Source.failed(new java.io.IOException("disk read error")));
+      assertThrows(ExecutionException.class, () -> get(association.cStore(Uid.MR_IMAGE_STORAGE,
+          "1.2.3", Uid.EXPLICIT_VR_LITTLE_ENDIAN, failing)));
+      assertFalse(association.isEstablished());
+      ExecutionException next = assertThrows(ExecutionException.class,
+          () -> get(association.cEcho()));
+      assertInstanceOf(IllegalStateException.class, next.getCause());
+      await("server closed the association", Duration.ofSeconds(10),
+          () -> binding.activeAssociations() == 0);
+      await("the handler's stream failed", Duration.ofSeconds(10),
+          () -> !handler.failures.isEmpty());
+    } finally {
+      get(binding.drain());
+    }
+  }
 }

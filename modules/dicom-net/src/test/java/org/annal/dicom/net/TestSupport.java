@@ -32,13 +32,10 @@ public final class TestSupport {
       if (System.nanoTime() > end) {
         throw new AssertionError("timed out after " + deadline + " waiting for: " + what);
       }
-      Thread.onSpinWait();
-      try {
-        // Polling interval of a condition wait, not a sleep standing in for synchronisation.
-        TimeUnit.MILLISECONDS.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
+      // Poll interval of a deadline-bounded condition wait (as Awaitility does), not a guess.
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+      if (Thread.interrupted()) {
+        throw new AssertionError("interrupted while waiting for: " + what);
       }
     }
   }

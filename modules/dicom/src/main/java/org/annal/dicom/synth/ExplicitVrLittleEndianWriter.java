@@ -4,6 +4,7 @@ package org.annal.dicom.synth;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Set;
 
 /**
  * Minimal encoder of data elements in Explicit VR Little Endian (PS3.5 §7.1.2), for the synthetic
@@ -17,7 +18,8 @@ import java.util.Arrays;
  */
 final class ExplicitVrLittleEndianWriter {
   /** VRs whose header has 2 reserved bytes and a 32-bit length (PS3.5 §7.1.2, Table 7.1-1). */
-  private static final String LONG_LENGTH_VRS = "OB OD OF OL OV OW SQ SV UC UN UR UT UV";
+  private static final Set<String> LONG_LENGTH_VRS =
+      Set.of("OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV");
 
   private byte[] buffer;
   private int position;

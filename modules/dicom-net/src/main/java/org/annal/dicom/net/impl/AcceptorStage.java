@@ -58,6 +58,11 @@ public final class AcceptorStage extends GraphStage<FlowShape<Pdu, Pdu>> {
   private static final Logger log = LoggerFactory.getLogger(AcceptorStage.class);
   private static final String ARTIM = "artim";
   private static final String IDLE = "idle";
+  /**
+   * Responses waiting for the socket beyond which no more requests are read: a peer that sends
+   * C-ECHO-RQs without reading the C-ECHO-RSPs must not grow our memory.
+   */
+  static final int MAX_PENDING_OUT = 8;
 
   private final DicomServerSettings settings;
   private final CStoreHandler storeHandler;
@@ -134,6 +139,8 @@ public final class AcceptorStage extends GraphStage<FlowShape<Pdu, Pdu>> {
           }
           if (outQueue.isEmpty() && closeAfterFlush) {
             completeStage();
+          } else if (next != null && state == Sta6 && outQueue.size() == MAX_PENDING_OUT - 1) {
+            processPdvs(); // the queue just dropped below the bound: resume reading requests
           }
         }
 
@@ -268,7 +275,7 @@ public final class AcceptorStage extends GraphStage<FlowShape<Pdu, Pdu>> {
           }
           close(null);
         }
-      } else if (IDLE.equals(key) && state == Sta6 && operation == null && !awaitingResponse) {
+      } else if (IDLE.equals(key) && state == Sta6 && !awaitingResponse) {
         // Local user gives up on a silent peer: Evt15 → AA-1.
         transition(AssociationEvent.Evt15);
         sendAbort(AAbort.user(), "idle for " + settings.idleTimeout());
@@ -278,7 +285,8 @@ public final class AcceptorStage extends GraphStage<FlowShape<Pdu, Pdu>> {
     // ------------------------------------------------------------ P-DATA and DIMSE
 
     private void processPdvs() {
-      while (!pdvs.isEmpty() && !awaitingResponse && state == Sta6) {
+      while (!pdvs.isEmpty() && !awaitingResponse && state == Sta6
+          && outQueue.size() < MAX_PENDING_OUT) {
         PresentationDataValue pdv = pdvs.peek();
         int contextId = pdv.presentationContextId();
         if (!transferSyntaxes.containsKey(contextId)) {
@@ -341,7 +349,8 @@ public final class AcceptorStage extends GraphStage<FlowShape<Pdu, Pdu>> {
           }
         }
       }
-      if (pdvs.isEmpty() && !awaitingResponse && state == Sta6) {
+      if (pdvs.isEmpty() && !awaitingResponse && state == Sta6
+          && outQueue.size() < MAX_PENDING_OUT) {
         pullIn();
       }
     }
@@ -593,7 +602,8 @@ public final class AcceptorStage extends GraphStage<FlowShape<Pdu, Pdu>> {
     private void pullIn() {
       if (!hasBeenPulled(in) && !isClosed(in)) {
         pull(in);
-        if (state == Sta6 && operation == null && !awaitingResponse) {
+        // Waiting for the peer (never while it waits for us: then we do not pull): idle timer.
+        if (state == Sta6) {
           scheduleOnce(IDLE, settings.idleTimeout());
         }
       }

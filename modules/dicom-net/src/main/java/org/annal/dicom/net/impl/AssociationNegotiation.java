@@ -62,9 +62,12 @@ public final class AssociationNegotiation {
     Map<Integer, String> acceptedTs = new HashMap<>();
     Map<Integer, String> acceptedAs = new HashMap<>();
     for (PresentationContextRq pc : rq.presentationContexts()) {
+      // A rejected context still carries a transfer syntax sub-item, "not significant" (PS3.8
+      // §9.3.3.2): we echo the first one proposed, as a peer's decoder may not like it empty.
+      String firstProposed = pc.transferSyntaxes().get(0);
       if (!settings.acceptsSopClass(pc.abstractSyntax())) {
         results.add(new PresentationContextAc(pc.id(),
-            PresentationContextAc.ABSTRACT_SYNTAX_NOT_SUPPORTED, null));
+            PresentationContextAc.ABSTRACT_SYNTAX_NOT_SUPPORTED, firstProposed));
         continue;
       }
       // The peer lists its preferred transfer syntax first; we store as received, so take it.
@@ -73,7 +76,7 @@ public final class AssociationNegotiation {
       if (chosen == null || acceptedTs.containsKey(pc.id())) {
         results.add(new PresentationContextAc(pc.id(),
             chosen == null ? PresentationContextAc.TRANSFER_SYNTAXES_NOT_SUPPORTED
-                : PresentationContextAc.NO_REASON, null));
+                : PresentationContextAc.NO_REASON, firstProposed));
         continue;
       }
       acceptedTs.put(pc.id(), chosen);

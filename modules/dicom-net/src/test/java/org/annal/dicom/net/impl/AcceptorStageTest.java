@@ -165,6 +165,62 @@ class AcceptorStageTest {
     await(() -> handler.failures.size() == 1);
   }
 
+  @Test
+  void peerAbortBeforeAnyDataFailsTheHandlerToo() throws Exception {
+    java.util.List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CStoreHandler handler = (a, r, t) -> Flow.<ByteString>create()
+        .mapAsync(1, java.util.concurrent.CompletableFuture::completedFuture)
+        .toMat(Sink.foreach(b -> { }), org.apache.pekko.stream.javadsl.Keep.right())
+        .mapMaterializedValue(done -> done.handle((d, failure) -> {
+          if (failure != null) {
+            failures.add(failure);
+          }
+          return DimseStatus.SUCCESS;
+        }));
+    List<Pdu> out = run(handler, rq(Uid.CT_IMAGE_STORAGE), command(store(1, "1.2.3")),
+        AAbort.user());
+    assertEquals(1, out.size(), out.toString());
+    await(() -> failures.size() == 1);
+  }
+
+  /** A peer that sends requests but never reads the responses cannot make us buffer them all. */
+  @Test
+  void requestsAreNotReadWhileResponsesPileUp() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger pulled = new java.util.concurrent.atomic.AtomicInteger();
+    List<Pdu> in = new ArrayList<>();
+    in.add(rq(Uid.VERIFICATION));
+    for (int i = 1; i <= 1000; i++) {
+      in.add(command(echo(i)));
+    }
+    org.apache.pekko.stream.javadsl.SinkQueueWithCancel<Pdu> unread = Source.from(in)
+        .map(pdu -> {
+          pulled.incrementAndGet();
+          return pdu;
+        })
+        .concat(Source.maybe()) // the peer keeps the connection open
+        .via(Flow.fromGraph(new AcceptorStage(SETTINGS, new Collecting(), "t",
+            new InetSocketAddress("127.0.0.1", 4242), () -> false)))
+        .runWith(Sink.queue(), system); // nobody pulls from it: the socket is not being written
+    int[] last = {-1};
+    long[] since = {System.nanoTime()};
+    await(() -> {
+      int now = pulled.get();
+      if (now != last[0]) {
+        last[0] = now;
+        since[0] = System.nanoTime();
+        return false;
+      }
+      return System.nanoTime() - since[0] > 300_000_000L;
+    });
+    assertTrue(pulled.get() < 64, "read " + pulled.get() + " of 1001 PDUs");
+    // once the responses are taken, the rest is served
+    for (int i = 0; i < 1001; i++) {
+      assertTrue(unread.pull().toCompletableFuture().get(5, TimeUnit.SECONDS).isPresent());
+    }
+    assertEquals(1001, pulled.get());
+    unread.cancel();
+  }
+
   static void await(java.util.function.BooleanSupplier condition) {
     org.annal.dicom.net.TestSupport.await("condition", Duration.ofSeconds(5), condition);
   }

@@ -64,8 +64,8 @@ class AssociationNegotiationTest {
         LOCALHOST, false);
     assertEquals(List.of(
         new PresentationContextAc(1, 0, Uid.IMPLICIT_VR_LITTLE_ENDIAN),
-        new PresentationContextAc(3, 3, null),
-        new PresentationContextAc(5, 4, null),
+        new PresentationContextAc(3, 3, Uid.IMPLICIT_VR_LITTLE_ENDIAN),
+        new PresentationContextAc(5, 4, Uid.EXPLICIT_VR_BIG_ENDIAN),
         new PresentationContextAc(7, 0, Uid.EXPLICIT_VR_LITTLE_ENDIAN)),
         outcome.accept().presentationContexts());
     assertEquals(SETTINGS.maxPduLength(), outcome.accept().userInformation().maximumLength());
