@@ -21,6 +21,10 @@ public interface CStoreHandler {
    * {@link Status#OUT_OF_RESOURCES} if that stage fails. If the data set ends early (abort, truncated
    * PDU) the sink's upstream fails, so a handler must never report success for a partial data set.
    * If the sink cancels early, the rest of the data set is read and discarded.
+   *
+   * <p>Runs on the association's stream (the sink is materialized into it): neither this method
+   * nor the sink's stages may block; put blocking I/O behind an async boundary on a blocking
+   * dispatcher (as {@code FileIO} does). An exception thrown here answers A700 too.
    */
   Sink<ByteString, CompletionStage<DimseStatus>> onCStore(
       AssociationInfo association, CStoreRq request, String transferSyntaxUid);

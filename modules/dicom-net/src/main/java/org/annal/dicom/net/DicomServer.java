@@ -83,7 +83,15 @@ public final class DicomServer {
 
   private record Binding(Tcp.ServerBinding serverBinding, AtomicInteger active,
       SharedKillSwitch killSwitch, DicomServerSettings settings,
-      ClassicActorSystemProvider system) implements DicomServerBinding {
+      ClassicActorSystemProvider system,
+      java.util.concurrent.atomic.AtomicReference<CompletionStage<Done>> unbound)
+      implements DicomServerBinding {
+
+    Binding(Tcp.ServerBinding serverBinding, AtomicInteger active, SharedKillSwitch killSwitch,
+        DicomServerSettings settings, ClassicActorSystemProvider system) {
+      this(serverBinding, active, killSwitch, settings, system,
+          new java.util.concurrent.atomic.AtomicReference<>());
+    }
 
     @Override
     public InetSocketAddress localAddress() {
@@ -95,9 +103,21 @@ public final class DicomServer {
       return active.get();
     }
 
+    /** Idempotent: a second call (e.g. unbind, then drain) returns the first call's stage. */
     @Override
     public CompletionStage<Done> unbind() {
-      return serverBinding.unbind().thenApply(x -> Done.getInstance());
+      CompletableFuture<Done> mine = new CompletableFuture<>();
+      if (!unbound.compareAndSet(null, mine)) {
+        return unbound.get();
+      }
+      serverBinding.unbind().whenComplete((x, failure) -> {
+        if (failure != null) {
+          mine.completeExceptionally(failure);
+        } else {
+          mine.complete(Done.getInstance());
+        }
+      });
+      return mine;
     }
 
     @Override

@@ -113,6 +113,7 @@ class BackpressureIT {
     CompletionStage<DimseStatus> status = association.cStore(Uid.CT_IMAGE_STORAGE, "1.2.3.10",
         Uid.EXPLICIT_VR_LITTLE_ENDIAN, dataSet(64, new AtomicLong()));
     await("handler called", Duration.ofSeconds(10), () -> handler.started.get() == 1);
+    get(binding.unbind()); // as the node's CoordinatedShutdown does: unbind first, drain later
     CompletionStage<?> drained = binding.drain(Duration.ofSeconds(30));
     await("unbound", Duration.ofSeconds(10), () -> {
       try (java.net.Socket s = new java.net.Socket("127.0.0.1", binding.port())) {

@@ -95,7 +95,11 @@ public final class TestSupport {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("TCP_NODELAY", "1");
     Process p = pb.start();
-    byte[] out = p.getInputStream().readAllBytes();
+    p.getOutputStream().close(); // no stdin: and no pipe left open in this JVM (fd leak checks)
+    byte[] out;
+    try (java.io.InputStream in = p.getInputStream()) {
+      out = in.readAllBytes();
+    }
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("timed out: " + cmd);
@@ -128,5 +132,11 @@ public final class TestSupport {
         return false;
       }
     });
+  }
+
+  /** Open file descriptors of this JVM (sockets included), from /proc/self/fd. */
+  public static int openFileDescriptors() {
+    String[] fds = new java.io.File("/proc/self/fd").list();
+    return fds == null ? -1 : fds.length;
   }
 }

@@ -518,21 +518,7 @@ public final class AcceptorStage extends GraphStage<FlowShape<Pdu, Pdu>> {
 
     private void sendResponse(int contextId, CommandField field, int messageId, String sopClass,
         String sopInstance, DimseStatus status) {
-      CommandSet rsp = new CommandSet().putUs(CommandSet.COMMAND_FIELD, field.code)
-          .putUs(CommandSet.MESSAGE_ID_BEING_RESPONDED_TO, messageId)
-          .putUs(CommandSet.COMMAND_DATA_SET_TYPE, CommandSet.NO_DATA_SET)
-          .putUs(CommandSet.STATUS, status.code());
-      if (sopClass != null) {
-        rsp.putUid(CommandSet.AFFECTED_SOP_CLASS_UID, sopClass);
-      }
-      if (sopInstance != null) {
-        rsp.putUid(CommandSet.AFFECTED_SOP_INSTANCE_UID, sopInstance);
-      }
-      if (status.errorComment() != null && !status.isSuccess()) {
-        String comment = status.errorComment();
-        rsp.putString(CommandSet.ERROR_COMMENT,
-            comment.length() > 64 ? comment.substring(0, 64) : comment);
-      }
+      CommandSet rsp = CommandSet.response(field, messageId, sopClass, sopInstance, status);
       for (PDataTf pdu : PDataFragmenter.fragment(contextId, true, rsp.encode(),
           peerMaxValueLength)) {
         send(pdu); // Evt9 → DT-1 in Sta6

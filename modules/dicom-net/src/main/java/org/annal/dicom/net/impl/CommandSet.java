@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
+import org.annal.dicom.net.DimseStatus;
 import org.apache.pekko.util.ByteString;
 import org.apache.pekko.util.ByteStringBuilder;
 
@@ -97,6 +98,31 @@ public final class CommandSet {
   public boolean hasDataSet() {
     Integer type = getUs(COMMAND_DATA_SET_TYPE);
     return type != null && type != NO_DATA_SET;
+  }
+
+  /**
+   * A response without data set (PS3.7 §9.3: C-ECHO-RSP Table 9.3-13, C-STORE-RSP Table 9.3-2 and
+   * the other *-RSP): Error Comment only with a non-success status, at most 64 characters (LO).
+   */
+  public static CommandSet response(CommandField field, int messageIdBeingRespondedTo,
+      String affectedSopClassUid, String affectedSopInstanceUid, DimseStatus status) {
+    CommandSet rsp = new CommandSet().putUs(COMMAND_FIELD, field.code)
+        .putUs(MESSAGE_ID_BEING_RESPONDED_TO, messageIdBeingRespondedTo)
+        .putUs(COMMAND_DATA_SET_TYPE, NO_DATA_SET)
+        .putUs(STATUS, status.code());
+    if (affectedSopClassUid != null) {
+      rsp.putUid(AFFECTED_SOP_CLASS_UID, affectedSopClassUid);
+    }
+    if (affectedSopInstanceUid != null) {
+      rsp.putUid(AFFECTED_SOP_INSTANCE_UID, affectedSopInstanceUid);
+    }
+    String comment = status.errorComment();
+    if (comment != null && !status.isSuccess()) {
+      // LO: no backslash (value delimiter) nor control characters (PS3.5 Table 6.2-1)
+      String clean = comment.replaceAll("[\\\\\\p{Cntrl}]", " ").strip();
+      rsp.putString(ERROR_COMMENT, clean.length() > 64 ? clean.substring(0, 64) : clean);
+    }
+    return rsp;
   }
 
   // ---------------------------------------------------------------- codec

@@ -51,4 +51,17 @@ class CommandSetTest {
     // truncated header
     assertThrows(IllegalArgumentException.class, () -> CommandSet.decode(hex("0000 0001 02")));
   }
+
+  @Test
+  void responseErrorCommentIsAValidLongString() {
+    CommandSet rsp = CommandSet.response(CommandField.C_STORE_RSP, 3, Uid.CT_IMAGE_STORAGE, "1.2",
+        org.annal.dicom.net.DimseStatus.of(0xA700, "C:\\path\nfailed " + "x".repeat(80)));
+    String comment = CommandSet.decode(rsp.encode()).getString(CommandSet.ERROR_COMMENT);
+    assertEquals(64, comment.length());
+    assertFalse(comment.contains("\\") || comment.contains("\n"), comment);
+    assertEquals(3, rsp.getUs(CommandSet.MESSAGE_ID_BEING_RESPONDED_TO));
+    assertEquals(CommandSet.NO_DATA_SET, rsp.getUs(CommandSet.COMMAND_DATA_SET_TYPE));
+    assertNull(CommandSet.response(CommandField.C_ECHO_RSP, 1, Uid.VERIFICATION, null,
+        org.annal.dicom.net.DimseStatus.of(0, "ignored")).getString(CommandSet.ERROR_COMMENT));
+  }
 }
