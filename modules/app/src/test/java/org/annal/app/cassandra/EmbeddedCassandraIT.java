@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.OptionsMap;
+import com.datastax.oss.driver.api.core.config.TypedDriverOption;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -159,7 +162,12 @@ class EmbeddedCassandraIT {
   // ---- helpers
 
   private CqlSession session() {
+    // Driver defaults, not the classpath's config files: other modules' reference.conf files are
+    // irrelevant here, and their jars may be rebuilt while this test runs.
+    OptionsMap options = OptionsMap.driverDefaults();
+    options.put(TypedDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30));
     return CqlSession.builder()
+        .withConfigLoader(DriverConfigLoader.fromMap(options))
         .addContactPoint(cassandra.contactPoint())
         .withLocalDatacenter(cassandra.localDatacenter())
         .build();

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * A 200-instance 512×512 16-bit CT series over one association, another study of 200 over four
  * parallel storescu processes; every instance in its study with the right count and checksum; then
- * a graceful stop (exit 0), a restart on the same data directory with everything still there, and
- * {@code annal verify} clean with matching counts.
+ * a graceful stop (SIGTERM, exit 0) while a third study is being sent, {@code annal verify} clean
+ * with matching counts, and a restart on the same data directory with everything still there.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -36,6 +36,10 @@ class CtSeriesIT {
   private SyntheticCtSeries.Series single;
   private SyntheticCtSeries.Series parallel;
   private List<Path> parallelDirs;
+  /** A third study, being sent when the node gets SIGTERM. */
+  private SyntheticCtSeries.Series interrupted;
+  private List<Path> interruptedDirs;
+  private final java.util.Set<String> acknowledgedBeforeStop = new java.util.LinkedHashSet<>();
   /** sha256 of every instance by SOP Instance UID, as the node reported it before the restart. */
   private final Map<String, String> checksums = new LinkedHashMap<>();
 
@@ -51,7 +55,12 @@ class CtSeriesIT {
       parallelDirs.add(input.resolve("parallel-" + i));
     }
     parallel = SyntheticCtSeries.write(parallelDirs, INSTANCES, "CTPARALLEL");
-    System.out.printf("[it] CtSeriesIT generated %d files in %.1f s%n", 2 * INSTANCES, (System.nanoTime() - begin) / 1e9);
+    interruptedDirs = new ArrayList<>();
+    for (int i = 0; i < PARALLEL; i++) {
+      interruptedDirs.add(input.resolve("interrupted-" + i));
+    }
+    interrupted = SyntheticCtSeries.write(interruptedDirs, INSTANCES, "CTINTERRUPTED");
+    System.out.printf("[it] CtSeriesIT generated %d files in %.1f s%n", 3 * INSTANCES, (System.nanoTime() - begin) / 1e9);
     node.start();
   }
 
@@ -106,16 +115,58 @@ class CtSeriesIT {
     assertStudyComplete(parallel);
   }
 
+  /**
+   * SIGTERM while four associations are sending: the node drains and exits 0, and nothing it
+   * acknowledged is lost (checked after the restart below).
+   */
   @Test
   @Order(3)
+  void gracefulStopDuringIngest() {
+    List<ExternalTool.Started> senders = new ArrayList<>();
+    for (int i = 0; i < PARALLEL; i++) {
+      List<Path> part = new ArrayList<>();
+      for (Path file : interrupted.files()) {
+        if (file.getParent().equals(interruptedDirs.get(i))) {
+          part.add(file);
+        }
+      }
+      senders.add(ExternalTool.start(node.workDir().resolve("storescu-interrupted-" + i + ".log"),
+          Dcmtk.storescu(node.dicomPort(), AnnalNode.AE_TITLE, List.of(), part)));
+    }
+    Await.until(Duration.ofSeconds(120), "20 Success responses", () -> successes(senders) >= 20, () -> node.tail(20));
+    long begin = System.nanoTime();
+    int exit = node.stop();
+    double stopSeconds = (System.nanoTime() - begin) / 1e9;
+    Map<String, String> uidOfFile = new LinkedHashMap<>();
+    for (int i = 0; i < INSTANCES; i++) {
+      uidOfFile.put(interrupted.files().get(i).toString(), interrupted.sopInstanceUids().get(i));
+    }
+    long failedStatus = 0;
+    for (ExternalTool.Started sender : senders) {
+      ExternalTool.Run run = sender.await(Duration.ofSeconds(120));
+      for (FileResult result : StorescuLog.parse(run.output()).values()) {
+        if (result.outcome() == Outcome.SUCCESS) {
+          acknowledgedBeforeStop.add(uidOfFile.get(result.file()));
+        } else if (result.outcome() == Outcome.FAILURE_STATUS) {
+          failedStatus++;
+        }
+      }
+    }
+    System.out.printf("[it] CtSeriesIT SIGTERM during ingest: exit %d after %.1f s; %d of %d acknowledged, %d failure statuses%n",
+        exit, stopSeconds, acknowledgedBeforeStop.size(), INSTANCES, failedStatus);
+    assertEquals(0, exit, "exit code after SIGTERM during ingest\n" + node.tail(40));
+  }
+
+  @Test
+  @Order(4)
   void restartKeepsEverythingAndVerifyPasses() {
-    assertEquals(0, node.stop(), "exit code after SIGTERM\n" + node.tail(40));
     ExternalTool.Run verify = node.verify("verify.log");
     assertEquals(0, verify.exitCode(), verify.describe());
     Map<String, Long> summary = AnnalNode.verifySummary(verify);
-    assertEquals(2L, summary.get("studies"), verify.describe());
-    assertEquals((long) 2 * INSTANCES, summary.get("instances"), verify.describe());
-    assertEquals((long) 2 * INSTANCES, summary.get("ok"), verify.describe());
+    long interruptedStored = summary.get("instances") - 2L * INSTANCES;
+    assertTrue(interruptedStored >= acknowledgedBeforeStop.size(), verify.describe());
+    assertEquals(interruptedStored == 0 ? 2L : 3L, summary.get("studies"), verify.describe());
+    assertEquals(summary.get("instances"), summary.get("ok"), verify.describe());
     assertEquals(0L, summary.get("mismatched"), verify.describe());
     assertEquals(0L, summary.get("missing"), verify.describe());
 
@@ -130,6 +181,27 @@ class CtSeriesIT {
         assertEquals(checksums.get(sop), instance.sha256(), sop + " checksum changed across restart");
       }
     }
+    StoredInstances stored = new StoredInstances(api, new BlobFiles(node.dataDir()));
+    List<String> problems = new ArrayList<>();
+    for (String sop : acknowledgedBeforeStop) {
+      int i = interrupted.sopInstanceUids().indexOf(sop);
+      problems.addAll(stored.check(new StoredInstances.Expected(interrupted.files().get(i).getFileName().toString(),
+          interrupted.studyInstanceUid(), sop, Dcmtk.EXPLICIT_LE, Part10File.read(interrupted.files().get(i)).dataSet())));
+    }
+    assertTrue(problems.isEmpty(), problems.size() + " acknowledged before SIGTERM but not stored:\n"
+        + String.join("\n", problems.subList(0, Math.min(20, problems.size()))));
+    if (!acknowledgedBeforeStop.isEmpty()) {
+      assertEquals(interruptedStored, api.study(interrupted.studyInstanceUid()).instances().size(),
+          "verify and the study state disagree on the interrupted study");
+    }
+  }
+
+  private static long successes(List<ExternalTool.Started> senders) {
+    long n = 0;
+    for (ExternalTool.Started sender : senders) {
+      n += sender.outputSoFar().lines().filter(l -> l.startsWith("I: Received Store Response (Success)")).count();
+    }
+    return n;
   }
 
   /** All instances listed once with a blob whose data set is the generated file's, byte for byte. */
