@@ -8,7 +8,7 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-ARGS="$*"
+ARGS=$(printf ' %q' "$@") # as typed, for the report
 INSTANCES=2000
 STUDIES=1
 SERIES=4
@@ -339,7 +339,7 @@ median() { # median inst/s of complete runs of target $1 with $2 associations, o
 {
   echo "# Annal ingest benchmark, $STAMP"
   echo
-  echo "Command: \`load-tests/ingest-benchmark.sh $ARGS\`"
+  echo "Command: \`${ANNAL_NO_BUILD:+ANNAL_NO_BUILD=$ANNAL_NO_BUILD }load-tests/ingest-benchmark.sh$ARGS\`"
   echo "Data set: $INSTANCES CT instances ($STUDIES studies x $SERIES series x $PER_SERIES," \
     "${MATRIX}x16 bit, Explicit VR Little Endian, seed $SEED), $TOTAL_BYTES bytes," \
     "sent with DCMTK storescu from the page cache; each association sends a contiguous share."

@@ -75,7 +75,7 @@ class FileSystemBlobStoreThroughputTest {
             + "FileSystemBlobStore.put p50 %.2f ms p99 %.2f ms (%d rounds, %d-byte ByteStrings)%n",
         baseP50, percentile(baseline, 99), storeP50, percentile(puts, 99), ROUNDS, PDV);
     // Loose bounds: the machine is shared, but a put several times slower than the disk is a bug.
-    assertTrue(storeP50 < 3 * baseP50 + 5, "put p50 " + storeP50 + " ms vs disk " + baseP50);
+    assertTrue(storeP50 < 4 * baseP50 + 10, "put p50 " + storeP50 + " ms vs disk " + baseP50);
   }
 
   /** What the disk costs: write, force, rename, directory fsync; no hashing, no streams. */

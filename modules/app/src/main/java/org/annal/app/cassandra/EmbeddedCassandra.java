@@ -89,6 +89,8 @@ public final class EmbeddedCassandra implements AutoCloseable {
   }
 
   private synchronized void launch() {
+    // A previous process of this instance that exited on its own may have written an archive.
+    ClassDataSharing.publish(classDataSharing);
     try {
       layout.createDirectories();
       CassandraPidFile.stopLeftover(layout.pidFile(), layout.yaml(), settings.stopTimeout());
@@ -133,8 +135,9 @@ public final class EmbeddedCassandra implements AutoCloseable {
     }
     // -D options name this node's files and ports; the archive depends only on the rest.
     List<String> shared = options.stream().filter(o -> !o.startsWith("-D")).toList();
-    return ClassDataSharing.plan(
-        libDir.resolveSibling("cds"), ClassDataSharing.identity(shared, libDir));
+    // Inside the lib dir: rebuilding modules/cassandra-dist empties it, and with it the archives
+    // of jars that no longer exist. The 'lib/*' class path matches only *.jar, not this directory.
+    return ClassDataSharing.plan(libDir.resolve("cds"), ClassDataSharing.identity(shared, libDir));
   }
 
   /** {@link #awaitReady(Duration)} with {@code start-timeout}. */

@@ -392,6 +392,15 @@ final class AnnalNode implements AutoCloseable {
     killEverything();
   }
 
+  /**
+   * SIGKILL of the node JVM alone (an OOM kill, say): its embedded Cassandra is left running
+   * without a parent and must not get in the way of the next start.
+   */
+  void killNodeOnly() {
+    process.destroyForcibly();
+    Await.until(Duration.ofSeconds(30), "the node JVM to die", () -> !process.isAlive());
+  }
+
   /** The node's JVM and every process it started (the embedded Cassandra among them). */
   private synchronized void killEverything() {
     Set<ProcessHandle> victims = new LinkedHashSet<>(started);

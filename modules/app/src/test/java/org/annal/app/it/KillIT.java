@@ -46,7 +46,8 @@ class KillIT {
   @BeforeAll
   void generateAndStart() {
     ExternalTool.assumeInstalled("storescu");
-    node = new AnnalNode("KillIT", List.of());
+    // Orphans left by the kill are minutes old at the restart; nothing is stored during the sweep.
+    node = new AnnalNode("KillIT", List.of("annal.archive.orphan-grace = 5s"));
     dirs = new ArrayList<>();
     for (int i = 0; i < PARALLEL; i++) {
       dirs.add(node.workDir().resolve("input").resolve("part-" + i));
@@ -122,6 +123,15 @@ class KillIT {
     for (String sop : study.instances().keySet()) {
       assertTrue(indexOfUid.containsKey(sop), "unknown instance " + sop + " in the study");
     }
+
+    // Blobs written before the kill whose event never landed are orphans: the start-up sweep
+    // removes them (ARCHITECTURE invariant 1), and says so.
+    Await.until(Duration.ofSeconds(120), "the orphan sweep at start-up",
+        () -> ExternalTool.read(node.log()).contains("Orphan sweep done"), () -> node.tail(30));
+    String sweep = ExternalTool.read(node.log()).lines().filter(l -> l.contains("Orphan sweep done")).findFirst().orElseThrow();
+    System.out.printf("[it] KillIT %s%n", sweep.substring(sweep.indexOf("msg=")));
+    BlobFiles blobs = new BlobFiles(node.dataDir());
+    assertEquals(study.instances().size(), blobs.count(), "blob files after the sweep vs instances; " + sweep);
   }
 
   @Test
@@ -147,6 +157,46 @@ class KillIT {
     assertEquals((long) INSTANCES, summary.get("instances"), verify.describe());
     assertEquals((long) INSTANCES, summary.get("ok"), verify.describe());
     assertEquals(0L, summary.get("missing"), verify.describe());
+  }
+
+  @Test
+  @Order(4)
+  void killingOnlyTheNodeJvmLeavesNoStrayCassandra() {
+    node.start();
+    ProcessHandle oldCassandra = node.cassandraProcess().orElseThrow(() -> new AssertionError("no cassandra.pid"));
+    List<Path> parts = List.of(node.workDir().resolve("input2").resolve("a"), node.workDir().resolve("input2").resolve("b"));
+    SyntheticCtSeries.Series second = SyntheticCtSeries.write(parts, 200, "KILLIT2");
+    List<ExternalTool.Started> senders = new ArrayList<>();
+    for (Path part : parts) {
+      List<Path> files = second.files().stream().filter(f -> f.getParent().equals(part)).toList();
+      senders.add(ExternalTool.start(node.workDir().resolve("storescu-2-" + part.getFileName() + ".log"),
+          Dcmtk.storescu(node.dicomPort(), AnnalNode.AE_TITLE, List.of(), files)));
+    }
+    Await.until(Duration.ofSeconds(300), "20 Success responses", () -> successesSoFar(senders) >= 20, () -> node.tail(20));
+    node.killNodeOnly();
+    Set<String> acked = new LinkedHashSet<>();
+    for (ExternalTool.Started sender : senders) {
+      for (FileResult result : StorescuLog.parse(sender.await(Duration.ofSeconds(180)).output()).values()) {
+        if (result.outcome() == Outcome.SUCCESS) {
+          acked.add(second.sopInstanceUids().get(second.files().indexOf(Path.of(result.file()))));
+        }
+      }
+    }
+    long begin = System.nanoTime();
+    node.start();
+    System.out.printf("[it] KillIT node JVM alone killed with %d acknowledged; old Cassandra %s at restart (%.1f s)%n",
+        acked.size(), oldCassandra.isAlive() ? "still alive" : "gone", (System.nanoTime() - begin) / 1e9);
+    assertTrue(Await.within(Duration.ofSeconds(60), () -> !oldCassandra.isAlive()),
+        "the orphaned Cassandra (pid " + oldCassandra.pid() + ") still runs after the restart");
+    StoredInstances stored = new StoredInstances(new StudyApi(node.httpPort()), new BlobFiles(node.dataDir()));
+    List<String> problems = new ArrayList<>();
+    for (String sop : acked) {
+      int i = second.sopInstanceUids().indexOf(sop);
+      problems.addAll(stored.check(new StoredInstances.Expected(second.files().get(i).getFileName().toString(),
+          second.studyInstanceUid(), sop, Dcmtk.EXPLICIT_LE, Part10File.read(second.files().get(i)).dataSet())));
+    }
+    assertTrue(problems.isEmpty(), String.join("\n", problems.subList(0, Math.min(20, problems.size()))));
+    assertEquals(0, node.stop(), "exit code after SIGTERM\n" + node.tail(40));
   }
 
   private static long successesSoFar(List<ExternalTool.Started> senders) {

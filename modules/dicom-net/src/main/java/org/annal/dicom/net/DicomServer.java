@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.annal.dicom.net.impl.AcceptorStage;
 import org.annal.dicom.net.impl.PduFraming;
+import org.annal.dicom.net.impl.ServiceOperations;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.io.Inet;
@@ -48,6 +49,19 @@ public final class DicomServer {
 
   public static CompletionStage<DicomServerBinding> bind(ClassicActorSystemProvider system,
       DicomServerSettings settings, CStoreHandler storeHandler) {
+    return bind(system, settings, storeHandler, QueryRetrieveServices.NONE);
+  }
+
+  /**
+   * As {@link #bind(ClassicActorSystemProvider, DicomServerSettings, CStoreHandler)}, also serving
+   * Query/Retrieve (PS3.4 Annex C): C-FIND when {@code queryRetrieve.find()} is set, C-MOVE and
+   * C-GET when {@code queryRetrieve.retrieve()} is set (their SOP classes are accepted in the
+   * uncompressed transfer syntaxes; SCP role selection is granted for storage SOP classes).
+   */
+  public static CompletionStage<DicomServerBinding> bind(ClassicActorSystemProvider system,
+      DicomServerSettings settings, CStoreHandler storeHandler,
+      QueryRetrieveServices queryRetrieve) {
+    ServiceOperations services = new ServiceOperations(queryRetrieve, system);
     Materializer materializer = Materializer.matFromSystem(system);
     AtomicInteger active = new AtomicInteger();
     SharedKillSwitch killSwitch = KillSwitches.shared("dicom-server");
@@ -61,7 +75,7 @@ public final class DicomServer {
           InetSocketAddress peer = connection.remoteAddress();
           Flow<ByteString, ByteString, ?> protocol = PduFraming
               .bidi(settings.maxPduLengthReceived())
-              .join(Flow.fromGraph(new AcceptorStage(settings, storeHandler, id, peer,
+              .join(Flow.fromGraph(new AcceptorStage(settings, storeHandler, services, id, peer,
                   () -> active.get() > settings.maxAssociations())));
           Flow<ByteString, ByteString, CompletionStage<Done>> flow = Flow.<ByteString>create()
               .via(killSwitch.flow())

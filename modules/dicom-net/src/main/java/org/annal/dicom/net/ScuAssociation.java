@@ -25,6 +25,7 @@ import org.annal.dicom.net.impl.AssociationEvent;
 import org.annal.dicom.net.impl.AssociationState;
 import org.annal.dicom.net.impl.CommandField;
 import org.annal.dicom.net.impl.CommandSet;
+import org.annal.dicom.net.impl.DataSetFragments;
 import org.annal.dicom.net.impl.MalformedPdu;
 import org.annal.dicom.net.impl.PDataFragmenter;
 import org.annal.dicom.net.impl.PDataTf;
@@ -136,6 +137,17 @@ public final class ScuAssociation {
   public static CompletionStage<ScuAssociation> open(ClassicActorSystemProvider system,
       ScuSettings settings, String host, int port, String callingAeTitle, String calledAeTitle,
       List<ProposedContext> contexts) {
+    return open(system, settings, host, port, callingAeTitle, calledAeTitle, contexts, List.of());
+  }
+
+  /**
+   * As {@link #open(ClassicActorSystemProvider, ScuSettings, String, String, int, String, String,
+   * List)}, proposing the SCP role (SCP/SCU Role Selection, PS3.7 D.3.3.4) for {@code scpRoleFor}:
+   * the storage SOP classes a C-GET will receive (PS3.4 C.4.3).
+   */
+  public static CompletionStage<ScuAssociation> open(ClassicActorSystemProvider system,
+      ScuSettings settings, String host, int port, String callingAeTitle, String calledAeTitle,
+      List<ProposedContext> contexts, List<String> scpRoleFor) {
     Materializer materializer = Materializer.matFromSystem(system);
     InetSocketAddress remote = new InetSocketAddress(host, port);
     Flow<ByteString, ByteString, CompletionStage<Tcp.OutgoingConnection>> connection =
@@ -163,7 +175,8 @@ public final class ScuAssociation {
     AAssociateRq rq = new AAssociateRq(1, calledAeTitle, callingAeTitle,
         Uid.DICOM_APPLICATION_CONTEXT, proposed, new UserInformation(settings.maxPduLength(),
             Uid.ANNAL_IMPLEMENTATION_CLASS, Uid.ANNAL_IMPLEMENTATION_VERSION, null, null,
-            List.of()));
+            scpRoleFor.stream().distinct()
+                .map(uid -> new org.annal.dicom.net.impl.RoleSelection(uid, 0, 1)).toList()));
     return materialized.first().second()
         .thenCompose(tcp -> offer(outbound, rq).thenApply(x -> tcp))
         .thenCompose(tcp -> timed(inbound.pull(), settings).thenApply(pdu -> {
@@ -215,6 +228,17 @@ public final class ScuAssociation {
     return Optional.ofNullable(any);
   }
 
+  /** Every transfer syntax the peer accepted for {@code sopClassUid}, in no particular order. */
+  public java.util.Set<String> acceptedTransferSyntaxes(String sopClassUid) {
+    java.util.Set<String> all = new java.util.HashSet<>();
+    for (Map.Entry<Integer, String> e : acceptedTransferSyntax.entrySet()) {
+      if (sopClassUid.equals(abstractSyntaxOf.get(e.getKey()))) {
+        all.add(e.getValue());
+      }
+    }
+    return all;
+  }
+
   /** C-ECHO (PS3.7 §9.1.5) on the accepted Verification context. */
   public CompletionStage<DimseStatus> cEcho() {
     return operation(() -> {
@@ -239,6 +263,17 @@ public final class ScuAssociation {
    */
   public CompletionStage<DimseStatus> cStore(String sopClassUid, String sopInstanceUid,
       String transferSyntaxUid, Source<ByteString, ?> dataSet) {
+    return cStore(sopClassUid, sopInstanceUid, transferSyntaxUid, dataSet, null, null);
+  }
+
+  /**
+   * C-STORE as a C-MOVE sub-operation: as {@link #cStore(String, String, String, Source)} with
+   * Move Originator Application Entity Title (0000,1030) and Move Originator Message ID
+   * (0000,1031) set (PS3.7 Table 9.3-1) when not null.
+   */
+  public CompletionStage<DimseStatus> cStore(String sopClassUid, String sopInstanceUid,
+      String transferSyntaxUid, Source<ByteString, ?> dataSet, String moveOriginatorAeTitle,
+      Integer moveOriginatorMessageId) {
     return operation(() -> {
       int contextId = contextFor(sopClassUid, transferSyntaxUid);
       int messageId = nextMessageId();
@@ -248,6 +283,10 @@ public final class ScuAssociation {
           .putUs(CommandSet.PRIORITY, 0)
           .putUs(CommandSet.COMMAND_DATA_SET_TYPE, CommandSet.DATA_SET_PRESENT)
           .putUid(CommandSet.AFFECTED_SOP_INSTANCE_UID, sopInstanceUid);
+      if (moveOriginatorAeTitle != null && moveOriginatorMessageId != null) {
+        rq.putString(CommandSet.MOVE_ORIGINATOR_AE_TITLE, moveOriginatorAeTitle)
+            .putUs(CommandSet.MOVE_ORIGINATOR_MESSAGE_ID, moveOriginatorMessageId);
+      }
       return sendAll(PDataFragmenter.fragment(contextId, true, rq.encode(), peerMaxValueLength))
           .thenCompose(x -> dataSet.via(fragments(contextId, peerMaxValueLength))
               .mapAsync(1, pdu -> offer(outbound, pdu))
@@ -289,6 +328,102 @@ public final class ScuAssociation {
   /** Whether the association can still carry operations (Sta6). */
   public boolean isEstablished() {
     return state == AssociationState.Sta6;
+  }
+
+  // ---------------------------------------------------------------- messages (FindScu, ...)
+
+  /** A DIMSE message as read: command set, data set bytes (null if none), presentation context. */
+  record Message(CommandSet command, ByteString dataSet, int contextId) {}
+
+  private final java.util.ArrayDeque<PresentationDataValue> leftover = new java.util.ArrayDeque<>();
+
+  /** Runs {@code body} as this association's one DIMSE operation (see class comment). */
+  <T> CompletionStage<T> exclusive(java.util.function.Supplier<CompletionStage<T>> body) {
+    return operation(body);
+  }
+
+  int contextId(String sopClassUid, String transferSyntaxUid) {
+    return contextFor(sopClassUid, transferSyntaxUid);
+  }
+
+  String transferSyntaxOf(int contextId) {
+    return acceptedTransferSyntax.get(contextId);
+  }
+
+  int newMessageId() {
+    return nextMessageId();
+  }
+
+  Materializer materializer() {
+    return materializer;
+  }
+
+  /** Sends a command and, if not null, its data set on {@code contextId}. */
+  CompletionStage<Done> send(int contextId, CommandSet command, ByteString dataSet) {
+    List<PDataTf> pdus = new ArrayList<>(PDataFragmenter.fragment(contextId, true,
+        command.encode(), peerMaxValueLength));
+    if (dataSet != null) {
+      pdus.addAll(PDataFragmenter.fragment(contextId, false, dataSet, peerMaxValueLength));
+    }
+    return sendAll(pdus);
+  }
+
+  /**
+   * Reads the next whole message: the command set and, if its Command Data Set Type says so, the
+   * data set (held in memory, at most {@code maxDataSet} bytes, else the association is aborted).
+   */
+  CompletionStage<Message> readMessage(long maxDataSet) {
+    return readFragments(true, ByteString.emptyByteString(), CommandSet.MAX_ENCODED_LENGTH, -1)
+        .thenCompose(commandPart -> {
+          CommandSet command;
+          try {
+            command = CommandSet.decode(commandPart.second());
+          } catch (IllegalArgumentException e) {
+            abort();
+            throw new AssociationAbortedException("undecodable command: " + e.getMessage());
+          }
+          if (!command.hasDataSet()) {
+            return CompletableFuture.completedFuture(
+                new Message(command, null, commandPart.first()));
+          }
+          return readFragments(false, ByteString.emptyByteString(), maxDataSet,
+              commandPart.first()).thenApply(data ->
+                  new Message(command, data.second(), commandPart.first()));
+        });
+  }
+
+  private CompletionStage<Pair<Integer, ByteString>> readFragments(boolean command,
+      ByteString soFar, long max, int contextId) {
+    PresentationDataValue pdv = leftover.poll();
+    if (pdv == null) {
+      return timed(inbound.pull(), settings).thenCompose(pdu -> {
+        Pdu answer = pdu.orElse(null);
+        if (!(answer instanceof PDataTf data)) {
+          if (answer != null && !(answer instanceof AAbort)) {
+            abort();
+          }
+          throw failAssociation(answer == null ? "connection closed while awaiting a message"
+              : "received " + answer + " while awaiting a message");
+        }
+        leftover.addAll(data.values());
+        return readFragments(command, soFar, max, contextId);
+      });
+    }
+    if (pdv.isCommand() != command || (contextId != -1 && pdv.presentationContextId() != contextId)) {
+      abort();
+      return CompletableFuture.failedFuture(failAssociation("unexpected "
+          + (pdv.isCommand() ? "command" : "data set") + " fragment on context "
+          + pdv.presentationContextId()));
+    }
+    ByteString bytes = soFar.concat(pdv.value());
+    if (bytes.size() > max) {
+      abort();
+      return CompletableFuture.failedFuture(failAssociation("message longer than " + max));
+    }
+    if (pdv.isLast()) {
+      return CompletableFuture.completedFuture(Pair.create(pdv.presentationContextId(), bytes));
+    }
+    return readFragments(command, bytes, max, pdv.presentationContextId());
   }
 
   // ---------------------------------------------------------------- internals
@@ -445,29 +580,6 @@ public final class ScuAssociation {
    * emits nothing).
    */
   static Flow<ByteString, PDataTf, NotUsed> fragments(int contextId, int maxValueLength) {
-    return Flow.<ByteString>create()
-        .map(Optional::of)
-        .concat(Source.single(Optional.<ByteString>empty()))
-        .statefulMap(() -> new ByteString[] {ByteString.emptyByteString()},
-            (buffer, next) -> {
-              List<PDataTf> out = new ArrayList<>();
-              if (next.isEmpty()) {
-                out.add(pdv(contextId, true, buffer[0]));
-                buffer[0] = ByteString.emptyByteString();
-                return Pair.create(buffer, out);
-              }
-              buffer[0] = buffer[0].concat(next.get());
-              while (buffer[0].size() > maxValueLength) {
-                out.add(pdv(contextId, false, buffer[0].take(maxValueLength)));
-                buffer[0] = buffer[0].drop(maxValueLength);
-              }
-              return Pair.create(buffer, out);
-            },
-            buffer -> Optional.<List<PDataTf>>empty())
-        .mapConcat(list -> list);
-  }
-
-  private static PDataTf pdv(int contextId, boolean last, ByteString value) {
-    return new PDataTf(List.of(PresentationDataValue.of(contextId, false, last, value.compact())));
+    return DataSetFragments.flow(contextId, maxValueLength);
   }
 }

@@ -69,12 +69,22 @@ public final class AcceptorStage extends GraphStage<FlowShape<Pdu, Pdu>> {
   private final String associationId;
   private final InetSocketAddress peer;
   private final BooleanSupplier overLimit;
+  private final ServiceOperations services;
   private final Inlet<Pdu> in = Inlet.create("Acceptor.in");
   private final Outlet<Pdu> out = Outlet.create("Acceptor.out");
   private final FlowShape<Pdu, Pdu> shape = FlowShape.of(in, out);
 
   public AcceptorStage(DicomServerSettings settings, CStoreHandler storeHandler,
       String associationId, InetSocketAddress peer, BooleanSupplier overLimit) {
+    this(settings, storeHandler, new ServiceOperations(null, null), associationId, peer,
+        overLimit);
+  }
+
+  /** With the Query/Retrieve services (C-FIND, C-MOVE, C-GET SCP) of {@code services}. */
+  public AcceptorStage(DicomServerSettings settings, CStoreHandler storeHandler,
+      ServiceOperations services, String associationId, InetSocketAddress peer,
+      BooleanSupplier overLimit) {
+    this.services = services;
     this.settings = settings;
     this.storeHandler = storeHandler;
     this.associationId = associationId;
@@ -109,6 +119,10 @@ public final class AcceptorStage extends GraphStage<FlowShape<Pdu, Pdu>> {
     private DimseOperation operation;
     private boolean awaitingResponse;
     private final AsyncCallback<StatusResult> statusCallback;
+    /** The C-FIND / C-MOVE / C-GET in progress, whose PDUs we send while still reading. */
+    private ServiceOperation running;
+    private SubSinkInlet<PDataTf> runningOut;
+    private java.util.List<RetrieveOperation.StorageContext> getContexts = java.util.List.of();
 
     Logic() {
       super(shape);
@@ -142,6 +156,7 @@ public final class AcceptorStage extends GraphStage<FlowShape<Pdu, Pdu>> {
           } else if (next != null && state == Sta6 && outQueue.size() == MAX_PENDING_OUT - 1) {
             processPdvs(); // the queue just dropped below the bound: resume reading requests
           }
+          pullRunning();
         }
 
         @Override
@@ -207,7 +222,8 @@ public final class AcceptorStage extends GraphStage<FlowShape<Pdu, Pdu>> {
       cancelTimer(ARTIM);
       callingAeTitle = rq.callingAeTitle();
       AssociationNegotiation.Outcome outcome = AssociationNegotiation.negotiate(settings, rq,
-          peer.getAddress(), overLimit.getAsBoolean());
+          peer.getAddress(), overLimit.getAsBoolean(), services.sopClasses(),
+          services.servesGet());
       if (outcome.reject() != null
           && outcome.reject().source() == AAssociateRj.SOURCE_SERVICE_PROVIDER_ACSE) {
         // AE-6, "not acceptable by the service-provider": send RJ, start ARTIM → Sta13
@@ -227,6 +243,8 @@ public final class AcceptorStage extends GraphStage<FlowShape<Pdu, Pdu>> {
       }
       transferSyntaxes = outcome.acceptedTransferSyntaxes();
       abstractSyntaxes = outcome.acceptedAbstractSyntaxes();
+      getContexts = ServiceOperations.getContexts(outcome.accept(), abstractSyntaxes,
+          transferSyntaxes);
       peerMaxValueLength = PDataFragmenter.maxValueLength(rq.userInformation().maximumLength(),
           settings.maxPduLength());
       info = new AssociationInfo(associationId, rq.callingAeTitle(), rq.calledAeTitle(), peer,
@@ -275,7 +293,7 @@ public final class AcceptorStage extends GraphStage<FlowShape<Pdu, Pdu>> {
           }
           close(null);
         }
-      } else if (IDLE.equals(key) && state == Sta6 && !awaitingResponse) {
+      } else if (IDLE.equals(key) && state == Sta6 && !awaitingResponse && running == null) {
         // Local user gives up on a silent peer: Evt15 → AA-1.
         transition(AssociationEvent.Evt15);
         sendAbort(AAbort.user(), "idle for " + settings.idleTimeout());
@@ -331,6 +349,12 @@ public final class AcceptorStage extends GraphStage<FlowShape<Pdu, Pdu>> {
                 "data set fragment on context " + contextId + " without a command expecting it");
             return;
           }
+          if (operation.identifier != null) {
+            if (!collectIdentifier(pdv)) {
+              return;
+            }
+            continue;
+          }
           boolean deliver = !operation.discard && !pdv.value().isEmpty();
           if (deliver && !operation.dataOut.isAvailable()) {
             return; // wait for the handler's sink to ask for more (SubSourceOutlet onPull)
@@ -366,6 +390,12 @@ public final class AcceptorStage extends GraphStage<FlowShape<Pdu, Pdu>> {
       }
       CommandField field = cmd.commandField();
       Integer messageId = cmd.getUs(CommandSet.MESSAGE_ID);
+      if (field != null && running != null) {
+        return onCommandWhileRunning(field, cmd);
+      }
+      if (field == CommandField.C_CANCEL_RQ) {
+        return true; // PS3.7 §9.3.2.3: no response; nothing of ours left to cancel
+      }
       if (field == null || messageId == null) {
         // PS3.7 §9.2 / §10.2: a DIMSE message that cannot be parsed is a protocol error.
         abortAfterDimseError("command without a recognized Command Field or Message ID: " + cmd);
@@ -374,6 +404,15 @@ public final class AcceptorStage extends GraphStage<FlowShape<Pdu, Pdu>> {
       if (!field.isRequest()) {
         abortAfterDimseError(field + " received, but we issued no request");
         return false;
+      }
+      if (services.serves(field, abstractSyntaxes.get(contextId)) && cmd.hasDataSet()) {
+        // C-FIND / C-MOVE / C-GET: the identifier follows (PS3.7 §9.3.2.1, §9.3.3.1, §9.3.4.1)
+        DimseOperation op = new DimseOperation(contextId, field, messageId,
+            cmd.getString(CommandSet.AFFECTED_SOP_CLASS_UID), null);
+        op.identifier = new ByteStringBuilder();
+        op.command = cmd;
+        operation = op;
+        return true;
       }
       switch (field) {
         case C_ECHO_RQ -> {
@@ -387,7 +426,6 @@ public final class AcceptorStage extends GraphStage<FlowShape<Pdu, Pdu>> {
           }
         }
         case C_STORE_RQ -> onCStoreRq(contextId, messageId, cmd);
-        case C_CANCEL_RQ -> { } // PS3.7 §9.3.2.3: no response; nothing of ours to cancel
         default -> {
           log.warn("assoc={} calling={} sop={} unsupported {} answered 0211", associationId,
               callingAeTitle, cmd.getString(CommandSet.AFFECTED_SOP_INSTANCE_UID), field);
@@ -460,6 +498,92 @@ public final class AcceptorStage extends GraphStage<FlowShape<Pdu, Pdu>> {
         op.discard = true;
         op.status = DimseStatus.of(Status.OUT_OF_RESOURCES, "storage handler failed");
       }
+    }
+
+    // ------------------------------------------------------------ C-FIND, C-MOVE, C-GET
+
+    /** Appends an identifier fragment; at its end starts the operation. False if aborted. */
+    private boolean collectIdentifier(PresentationDataValue pdv) {
+      DimseOperation op = operation;
+      if (op.identifier.length() + pdv.value().size() > ServiceOperations.MAX_IDENTIFIER_LENGTH) {
+        abortAfterDimseError("identifier longer than " + ServiceOperations.MAX_IDENTIFIER_LENGTH);
+        return false;
+      }
+      op.identifier.append(pdv.value());
+      pdvs.poll();
+      if (!pdv.isLast()) {
+        return true;
+      }
+      operation = null;
+      ServiceOperation started;
+      try {
+        started = services.start(info, op.field, op.command, op.messageId, op.contextId,
+            transferSyntaxes.get(op.contextId), op.identifier.result().toArray(),
+            peerMaxValueLength, getContexts);
+      } catch (java.io.IOException | RuntimeException e) {
+        // PS3.4 Table C.4-1 / C.4-2: Cxxx "Unable to process"
+        log.warn("assoc={} calling={} {} identifier not processed: {}", associationId,
+            callingAeTitle, op.field, e.toString());
+        sendResponse(op.contextId, op.field.response(), op.messageId, op.sopClassUid, null,
+            DimseStatus.of(Status.CANNOT_UNDERSTAND, "identifier: " + e.getMessage()));
+        return true;
+      }
+      running = started;
+      SubSinkInlet<PDataTf> inlet = new SubSinkInlet<>("dimse-" + op.messageId);
+      runningOut = inlet;
+      inlet.setHandler(new org.apache.pekko.stream.stage.InHandler() {
+        @Override
+        public void onPush() {
+          send(inlet.grab());
+          pullRunning();
+        }
+
+        @Override
+        public void onUpstreamFinish() {
+          running = null;
+          runningOut = null;
+          processPdvs();
+        }
+
+        @Override
+        public void onUpstreamFailure(Throwable ex) {
+          running = null;
+          runningOut = null;
+          abortAfterDimseError(op.field + " failed: " + ex);
+        }
+      });
+      started.pdus().runWith(inlet.sink(), subFusingMaterializer());
+      pullRunning();
+      return true;
+    }
+
+    private void pullRunning() {
+      SubSinkInlet<PDataTf> inlet = runningOut;
+      if (inlet != null && !inlet.hasBeenPulled() && !inlet.isClosed()
+          && outQueue.size() < MAX_PENDING_OUT) {
+        inlet.pull();
+      }
+    }
+
+    /**
+     * While a C-FIND / C-MOVE / C-GET runs (Asynchronous Operations Window 1, PS3.7 D.3.3.3) the
+     * peer may send only C-CANCEL-RQ (§9.3.2.3) and, for C-GET, the C-STORE-RSPs of our
+     * sub-operations (§9.1.3). False if aborted.
+     */
+    private boolean onCommandWhileRunning(CommandField field, CommandSet cmd) {
+      if (field == CommandField.C_CANCEL_RQ) {
+        Integer target = cmd.getUs(CommandSet.MESSAGE_ID_BEING_RESPONDED_TO);
+        if (target != null && target == running.messageId()) {
+          running.cancel();
+        }
+        return true;
+      }
+      if (field == CommandField.C_STORE_RSP && running.onStoreResponse(cmd)) {
+        return true;
+      }
+      abortAfterDimseError(field + " received while message " + running.messageId()
+          + " is in progress");
+      return false;
     }
 
     private void startDiscarding(int contextId, CommandField field, int messageId,
@@ -555,6 +679,15 @@ public final class AcceptorStage extends GraphStage<FlowShape<Pdu, Pdu>> {
 
     /** Fails the handler's data set stream if one is open: it must not report a partial success. */
     private void endOperation(String why) {
+      ServiceOperation service = running;
+      running = null;
+      if (service != null) {
+        service.associationEnded();
+        if (runningOut != null && !runningOut.isClosed()) {
+          runningOut.cancel();
+        }
+        runningOut = null;
+      }
       DimseOperation op = operation;
       operation = null;
       awaitingResponse = false;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.annal.dicom.Uid;
 import org.annal.dicom.net.AllowedCaller;
 import org.annal.dicom.net.DicomServerSettings;
@@ -29,6 +30,23 @@ public final class AssociationNegotiation {
 
   public static Outcome negotiate(DicomServerSettings settings, AAssociateRq rq,
       InetAddress peer, boolean overLimit) {
+    return negotiate(settings, rq, peer, overLimit, Set.of(), false);
+  }
+
+  /** Transfer syntaxes of Query/Retrieve contexts: the uncompressed ones (PS3.4 C.5). */
+  static final List<String> QUERY_RETRIEVE_TRANSFER_SYNTAXES = List.of(
+      Uid.EXPLICIT_VR_LITTLE_ENDIAN, Uid.IMPLICIT_VR_LITTLE_ENDIAN, Uid.EXPLICIT_VR_BIG_ENDIAN);
+
+  /**
+   * As {@link #negotiate(DicomServerSettings, AAssociateRq, InetAddress, boolean)}, also accepting
+   * the Query/Retrieve SOP classes {@code queryRetrieveSopClasses} (in the uncompressed transfer
+   * syntaxes) and, if {@code storageScpRole} (C-GET installed), granting the requestor the SCP
+   * role it proposes for storage SOP classes (PS3.7 D.3.3.4, PS3.4 C.4.3): we then issue C-STORE
+   * sub-operations on that association.
+   */
+  public static Outcome negotiate(DicomServerSettings settings, AAssociateRq rq,
+      InetAddress peer, boolean overLimit, Set<String> queryRetrieveSopClasses,
+      boolean storageScpRole) {
     if ((rq.protocolVersion() & 0x0001) == 0) {
       return reject(AAssociateRj.SOURCE_SERVICE_PROVIDER_ACSE,
           AAssociateRj.REASON_PROTOCOL_VERSION_NOT_SUPPORTED, AAssociateRj.RESULT_REJECTED_PERMANENT,
@@ -65,13 +83,16 @@ public final class AssociationNegotiation {
       // A rejected context still carries a transfer syntax sub-item, "not significant" (PS3.8
       // §9.3.3.2): we echo the first one proposed, as a peer's decoder may not like it empty.
       String firstProposed = pc.transferSyntaxes().get(0);
-      if (!settings.acceptsSopClass(pc.abstractSyntax())) {
+      boolean queryRetrieve = queryRetrieveSopClasses.contains(pc.abstractSyntax());
+      if (!queryRetrieve && !settings.acceptsSopClass(pc.abstractSyntax())) {
         results.add(new PresentationContextAc(pc.id(),
             PresentationContextAc.ABSTRACT_SYNTAX_NOT_SUPPORTED, firstProposed));
         continue;
       }
       // The peer lists its preferred transfer syntax first; we store as received, so take it.
-      String chosen = pc.transferSyntaxes().stream().filter(settings::acceptsTransferSyntax)
+      String chosen = pc.transferSyntaxes().stream()
+          .filter(queryRetrieve ? QUERY_RETRIEVE_TRANSFER_SYNTAXES::contains
+              : settings::acceptsTransferSyntax)
           .findFirst().orElse(null);
       if (chosen == null || acceptedTs.containsKey(pc.id())) {
         results.add(new PresentationContextAc(pc.id(),
@@ -83,10 +104,13 @@ public final class AssociationNegotiation {
       acceptedAs.put(pc.id(), pc.abstractSyntax());
       results.add(new PresentationContextAc(pc.id(), PresentationContextAc.ACCEPTANCE, chosen));
     }
-    // We are SCP for what we accept: grant the requestor the SCU role it asks for, never the SCP
-    // role (we do not issue C-STORE on this association), PS3.7 D.3.3.4.
+    // We are SCP for what we accept: grant the requestor the SCU role it asks for; the SCP role
+    // only for storage SOP classes when C-GET is served (we then issue C-STORE on this
+    // association), PS3.7 D.3.3.4.
     List<RoleSelection> roles = rq.userInformation().roleSelections().stream()
-        .map(r -> new RoleSelection(r.sopClassUid(), r.scuRole(), 0)).toList();
+        .map(r -> new RoleSelection(r.sopClassUid(), r.scuRole(),
+            storageScpRole && r.scpRole() == 1 && settings.acceptsSopClass(r.sopClassUid())
+                && SyntaxPolicy.isStorageSopClass(r.sopClassUid()) ? 1 : 0)).toList();
     boolean asyncProposed = rq.userInformation().maxOperationsInvoked() != null;
     UserInformation ui = new UserInformation(settings.maxPduLength(),
         Uid.ANNAL_IMPLEMENTATION_CLASS, Uid.ANNAL_IMPLEMENTATION_VERSION,

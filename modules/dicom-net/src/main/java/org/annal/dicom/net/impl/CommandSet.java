@@ -32,6 +32,10 @@ public final class CommandSet {
   public static final int REQUESTED_SOP_INSTANCE_UID = 0x1001;
   public static final int MOVE_ORIGINATOR_AE_TITLE = 0x1030;
   public static final int MOVE_ORIGINATOR_MESSAGE_ID = 0x1031;
+  public static final int NUMBER_OF_REMAINING_SUBOPERATIONS = 0x1020;
+  public static final int NUMBER_OF_COMPLETED_SUBOPERATIONS = 0x1021;
+  public static final int NUMBER_OF_FAILED_SUBOPERATIONS = 0x1022;
+  public static final int NUMBER_OF_WARNING_SUBOPERATIONS = 0x1023;
 
   /** Command Data Set Type value meaning "no data set" (PS3.7 Table E.1-1). */
   public static final int NO_DATA_SET = 0x0101;

@@ -21,6 +21,9 @@ final class DimseOperation {
   /** Data set bytes are dropped: the sink cancelled, decided early, or there is no sink. */
   boolean discard;
   boolean dataComplete;
+  /** C-FIND / C-MOVE / C-GET: the identifier being collected, and the command it belongs to. */
+  org.apache.pekko.util.ByteStringBuilder identifier;
+  CommandSet command;
   DimseStatus status;
 
   DimseOperation(int contextId, CommandField field, int messageId, String sopClassUid,

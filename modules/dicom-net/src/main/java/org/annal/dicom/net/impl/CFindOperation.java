@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.annal.dicom.net.impl;
+
+import java.util.List;
+import org.annal.dicom.Dataset;
+import org.annal.dicom.DatasetWriter;
+import org.annal.dicom.net.AssociationInfo;
+import org.annal.dicom.net.CFindHandler;
+import org.annal.dicom.net.CFindRq;
+import org.annal.dicom.net.DimseException;
+import org.annal.dicom.net.DimseStatus;
+import org.annal.dicom.net.Status;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.japi.pf.PFBuilder;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.SharedKillSwitch;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * C-FIND SCP (PS3.4 C.4.1.2, PS3.7 §9.1.2): one C-FIND-RSP Pending (FF00) with an identifier per
+ * element of the handler's source, then Success; Cancel (FE00) after a C-CANCEL-RQ (PS3.4
+ * C.4.1.2.3); a failed source ends with the {@link DimseException}'s status or A700 (Table C.4-1).
+ * Internal API.
+ */
+final class CFindOperation implements ServiceOperation {
+  private final CFindHandler handler;
+  private final AssociationInfo association;
+  private final CFindRq request;
+  private final Dataset identifier;
+  private final int contextId;
+  private final int maxValueLength;
+  private final SharedKillSwitch killSwitch;
+  private volatile boolean cancelled;
+
+  CFindOperation(CFindHandler handler, AssociationInfo association, CFindRq request,
+      Dataset identifier, int contextId, int maxValueLength) {
+    this.handler = handler;
+    this.association = association;
+    this.request = request;
+    this.identifier = identifier;
+    this.contextId = contextId;
+    this.maxValueLength = maxValueLength;
+    this.killSwitch = KillSwitches.shared("c-find-" + request.messageId());
+  }
+
+  @Override
+  public int messageId() {
+    return request.messageId();
+  }
+
+  @Override
+  public Source<PDataTf, NotUsed> pdus() {
+    Source<Dataset, NotUsed> matches;
+    try {
+      matches = handler.onCFind(association, request, identifier);
+    } catch (RuntimeException e) {
+      matches = Source.failed(e);
+    }
+    return matches.via(killSwitch.flow())
+        .map(this::pending)
+        // lazySource: the final status is decided when the matches end, not when this is built
+        .concat(Source.lazySource(() -> Source.single(last(cancelled
+            ? DimseStatus.of(Status.CANCEL, "cancelled") : DimseStatus.SUCCESS))))
+        .recover(new PFBuilder<Throwable, List<PDataTf>>()
+            .match(DimseException.class, e -> last(e.status()))
+            .match(Throwable.class, e -> last(DimseStatus.of(Status.OUT_OF_RESOURCES,
+                "query failed: " + e.getMessage())))
+            .build())
+        .mapConcat(pdus -> pdus);
+  }
+
+  private List<PDataTf> pending(Dataset match) {
+    ByteString data = ByteString.fromArrayUnsafe(
+        DatasetWriter.encode(match, request.transferSyntaxUid()));
+    CommandSet rsp = DimseResponses.response(CommandField.C_FIND_RSP, request.messageId(),
+        request.affectedSopClassUid(), DimseStatus.of(Status.PENDING, null), true, null);
+    return DimseResponses.pdus(contextId, rsp, data, maxValueLength);
+  }
+
+  private List<PDataTf> last(DimseStatus status) {
+    CommandSet rsp = DimseResponses.response(CommandField.C_FIND_RSP, request.messageId(),
+        request.affectedSopClassUid(), status, false, null);
+    return DimseResponses.pdus(contextId, rsp, null, maxValueLength);
+  }
+
+  @Override
+  public void cancel() {
+    cancelled = true;
+    killSwitch.shutdown();
+  }
+
+  @Override
+  public void associationEnded() {
+    cancelled = true;
+    killSwitch.shutdown();
+  }
+}

@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.annal.query;
+
+/**
+ * Per-query matching options, normally from the association's extended negotiation (PS3.4
+ * C.5.1.1 / C.5.2.1) and the archive's configuration.
+ *
+ * @param combinedDateTime combined date and time range matching (PS3.4 C.2.2.2.5.1): a Date and
+ *     its Time key match as one date-time range instead of independently
+ * @param caseInsensitivePersonName match PN values ignoring case (PS3.4 C.2.2.2.1 allows it as
+ *     an SCP choice; configuration {@code annal.query.person-name-case-insensitive})
+ */
+public record QueryOptions(boolean combinedDateTime, boolean caseInsensitivePersonName) {}

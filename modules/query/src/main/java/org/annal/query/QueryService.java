@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.annal.query;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import org.annal.dicom.Dataset;
+import org.annal.query.impl.IndexFields;
+import org.annal.query.impl.MatchQueryBuilder;
+import org.annal.query.impl.ResultBuilder;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.FieldInfos;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.SimpleCollector;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * C-FIND matching (PS3.4 C.2.2.2, C.4.1.2) against the node's {@link QueryIndex}: Patient Root and
+ * Study Root, levels PATIENT / STUDY / SERIES / IMAGE, hierarchical search. See
+ * {@link MatchQueryBuilder} for the matching types. Answers come in a stable order (by the level's
+ * UID; patients by Issuer of Patient ID and Patient ID), so that a rebuilt index answers the same.
+ *
+ * <p>Computed return keys: NumberOfPatientRelatedStudies/Series/Instances (0020,1200/1202/1204),
+ * NumberOfStudyRelatedSeries/Instances (0020,1206/1208), NumberOfSeriesRelatedInstances
+ * (0020,1209), ModalitiesInStudy (0008,0061) and SOPClassesInStudy (0008,0062).
+ *
+ * <p>PATIENT level: patients are not documents (a patient's studies live in different projection
+ * tags, see {@link QueryIndex}); a patient matches if one of its studies matches the patient keys,
+ * and the answer carries the patient attributes of its matching study with the latest event.
+ * Thread-safe.
+ */
+public final class QueryService {
+  private static final Sort BY_UID = new Sort(new SortField(IndexFields.SORT, SortField.Type.STRING));
+
+  private final QueryIndex index;
+  private final QuerySettings settings;
+
+  public QueryService(QueryIndex index, QuerySettings settings) {
+    this.index = index;
+    this.settings = settings;
+  }
+
+  /** {@link #find(QueryRetrieveLevel, InformationModel, Dataset, int, QueryOptions)} with the configured defaults. */
+  public FindResult find(QueryRetrieveLevel level, InformationModel model, Dataset identifier,
+      int limit) {
+    return find(level, model, identifier, limit, settings.defaultOptions());
+  }
+
+  /**
+   * The entities at {@code level} that match {@code identifier}.
+   *
+   * @param limit at most this many matches (0 or less: the configured cap only)
+   * @throws QueryException if the identifier is not valid for the model and level
+   */
+  public FindResult find(QueryRetrieveLevel level, InformationModel model, Dataset identifier,
+      int limit, QueryOptions options) {
+    int cap = limit <= 0 ? settings.maxResults() : Math.min(limit, settings.maxResults());
+    return index.withSearcher(searcher -> {
+      try {
+        FieldInfos fields = FieldInfos.getMergedFieldInfos(searcher.getIndexReader());
+        Predicate<String> indexed = f -> fields.fieldInfo(f) != null;
+        Query match = MatchQueryBuilder.build(identifier, level, model, options, indexed);
+        String type = switch (level) {
+          case PATIENT, STUDY -> IndexFields.STUDY;
+          case SERIES -> IndexFields.SERIES;
+          case IMAGE -> IndexFields.INSTANCE;
+        };
+        Query query = new BooleanQuery.Builder()
+            .add(new TermQuery(new Term(IndexFields.TYPE, type)), BooleanClause.Occur.FILTER)
+            .add(match, BooleanClause.Occur.FILTER)
+            .build();
+        return level == QueryRetrieveLevel.PATIENT
+            ? findPatients(searcher, query, identifier, cap)
+            : findEntities(searcher, query, level, model, identifier, cap);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  private FindResult findEntities(IndexSearcher searcher, Query query, QueryRetrieveLevel level,
+      InformationModel model, Dataset identifier, int cap) throws IOException {
+    TopDocs hits = searcher.search(query, cap + 1, BY_UID);
+    List<Dataset> out = new ArrayList<>();
+    List<String> unique = new ArrayList<>();
+    for (QueryRetrieveLevel l : model.levelsAbove(level)) {
+      unique.add(l.uniqueKey());
+    }
+    unique.add(level.uniqueKey());
+    for (int i = 0; i < Math.min(cap, hits.scoreDocs.length); i++) {
+      Document doc = searcher.storedFields().document(hits.scoreDocs[i].doc);
+      Map<String, String> values = IndexFields.storedAttributes(doc);
+      addComputed(searcher, level, values);
+      out.add(ResultBuilder.build(identifier, values, level.name(), unique));
+    }
+    return new FindResult(out, hits.scoreDocs.length > cap, cap);
+  }
+
+  private FindResult findPatients(IndexSearcher searcher, Query query, Dataset identifier,
+      int cap) throws IOException {
+    // patient key -> (latest event time, doc) of its newest matching study
+    TreeMap<String, long[]> newest = new TreeMap<>();
+    searcher.search(query, new SimpleCollector() {
+      private SortedDocValues keys;
+      private NumericDocValues at;
+      private int base;
+
+      @Override
+      protected void doSetNextReader(LeafReaderContext context) throws IOException {
+        keys = context.reader().getSortedDocValues(IndexFields.PATIENT_KEY);
+        at = context.reader().getNumericDocValues(IndexFields.AT);
+        base = context.docBase;
+      }
+
+      @Override
+      public void collect(int doc) throws IOException {
+        if (keys == null || !keys.advanceExact(doc)) {
+          return;
+        }
+        String key = keys.lookupOrd(keys.ordValue()).utf8ToString();
+        long t = at != null && at.advanceExact(doc) ? at.longValue() : 0;
+        long[] best = newest.get(key);
+        if (best == null || t > best[0]) {
+          newest.put(key, new long[] {t, base + doc});
+        }
+      }
+
+      @Override
+      public ScoreMode scoreMode() {
+        return ScoreMode.COMPLETE_NO_SCORES;
+      }
+    });
+    List<Dataset> out = new ArrayList<>();
+    for (Map.Entry<String, long[]> e : newest.entrySet()) {
+      if (out.size() == cap) {
+        break;
+      }
+      Document doc = searcher.storedFields().document((int) e.getValue()[1]);
+      Map<String, String> values = IndexFields.storedAttributes(doc);
+      addPatientCounts(searcher, e.getKey(), values);
+      out.add(ResultBuilder.build(identifier, values, QueryRetrieveLevel.PATIENT.name(),
+          List.of(QueryRetrieveLevel.PATIENT.uniqueKey())));
+    }
+    return new FindResult(out, newest.size() > cap, cap);
+  }
+
+  private static void addComputed(IndexSearcher searcher, QueryRetrieveLevel level,
+      Map<String, String> values) throws IOException {
+    switch (level) {
+      case STUDY -> {
+        String study = values.get(IndexFields.STUDY_UID);
+        values.put("NumberOfStudyRelatedSeries",
+            Integer.toString(count(searcher, IndexFields.SERIES, IndexFields.STUDY_UID, study)));
+        values.put("NumberOfStudyRelatedInstances",
+            Integer.toString(count(searcher, IndexFields.INSTANCE, IndexFields.STUDY_UID, study)));
+      }
+      case SERIES -> values.put("NumberOfSeriesRelatedInstances", Integer.toString(
+          count(searcher, IndexFields.INSTANCE, IndexFields.SERIES_UID,
+              values.get(IndexFields.SERIES_UID))));
+      default -> { }
+    }
+  }
+
+  private static void addPatientCounts(IndexSearcher searcher, String patientKey,
+      Map<String, String> values) throws IOException {
+    TopDocs studies = searcher.search(new TermQuery(new Term(IndexFields.PATIENT_KEY, patientKey)),
+        Integer.MAX_VALUE);
+    List<BytesRef> uids = new ArrayList<>();
+    for (ScoreDoc sd : studies.scoreDocs) {
+      uids.add(new BytesRef(IndexFields.storedAttributes(searcher.storedFields().document(sd.doc))
+          .get(IndexFields.STUDY_UID)));
+    }
+    values.put("NumberOfPatientRelatedStudies", Integer.toString(uids.size()));
+    values.put("NumberOfPatientRelatedSeries",
+        Integer.toString(countIn(searcher, IndexFields.SERIES, uids)));
+    values.put("NumberOfPatientRelatedInstances",
+        Integer.toString(countIn(searcher, IndexFields.INSTANCE, uids)));
+  }
+
+  private static int count(IndexSearcher searcher, String type, String field, String value)
+      throws IOException {
+    if (value == null) {
+      return 0;
+    }
+    return searcher.count(new BooleanQuery.Builder()
+        .add(new TermQuery(new Term(IndexFields.TYPE, type)), BooleanClause.Occur.FILTER)
+        .add(new TermQuery(new Term(field, value)), BooleanClause.Occur.FILTER)
+        .build());
+  }
+
+  private static int countIn(IndexSearcher searcher, String type, Collection<BytesRef> studies)
+      throws IOException {
+    return searcher.count(new BooleanQuery.Builder()
+        .add(new TermQuery(new Term(IndexFields.TYPE, type)), BooleanClause.Occur.FILTER)
+        .add(new TermInSetQuery(IndexFields.STUDY_UID, studies), BooleanClause.Occur.FILTER)
+        .build());
+  }
+
+  /**
+   * The instances of a study, optionally only of one series and/or only the given SOP Instance
+   * UIDs, ordered by SOP Instance UID: what a C-MOVE / C-GET sends.
+   */
+  public List<IndexedInstance> instances(String studyUid, String seriesUid,
+      Collection<String> sopInstanceUids) {
+    return index.withSearcher(searcher -> {
+      try {
+        BooleanQuery.Builder q = new BooleanQuery.Builder()
+            .add(new TermQuery(new Term(IndexFields.TYPE, IndexFields.INSTANCE)),
+                BooleanClause.Occur.FILTER)
+            .add(new TermQuery(new Term(IndexFields.STUDY_UID, studyUid)),
+                BooleanClause.Occur.FILTER);
+        if (seriesUid != null) {
+          q.add(new TermQuery(new Term(IndexFields.SERIES_UID, seriesUid)),
+              BooleanClause.Occur.FILTER);
+        }
+        if (sopInstanceUids != null) {
+          q.add(new TermInSetQuery(IndexFields.SOP_UID,
+              sopInstanceUids.stream().map(BytesRef::new).toList()), BooleanClause.Occur.FILTER);
+        }
+        TopDocs hits = searcher.search(q.build(), Integer.MAX_VALUE, BY_UID);
+        List<IndexedInstance> out = new ArrayList<>();
+        for (ScoreDoc sd : hits.scoreDocs) {
+          Document doc = searcher.storedFields().document(sd.doc);
+          Map<String, String> a = IndexFields.storedAttributes(doc);
+          Map<String, String> x = new HashMap<>(IndexFields.storedExtras(doc));
+          out.add(new IndexedInstance(a.get(IndexFields.STUDY_UID), a.get(IndexFields.SERIES_UID),
+              a.get(IndexFields.SOP_UID), a.get(IndexFields.SOP_CLASS_UID),
+              x.get("transferSyntaxUid"), Long.parseLong(x.getOrDefault("size", "0")),
+              x.get("sha256"), x.get("nodeId"), x.get("blobKey")));
+        }
+        return out;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+}

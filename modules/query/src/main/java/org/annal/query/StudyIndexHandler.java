@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.annal.query;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.annal.archive.Study;
+import org.annal.query.impl.LagMeter;
+import org.apache.pekko.Done;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.javadsl.Handler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a group of a tag's events into the {@link StudyIndexRepository} (blocking Lucene I/O, so
+ * on the given executor, a blocking dispatcher) and records the lag from each event's timestamp
+ * ({@code at}, written by the entity before the C-STORE Success) to its visibility in the index.
+ * The projection stores the group's offset only after this completes.
+ */
+public final class StudyIndexHandler extends Handler<List<EventEnvelope<Study.Event>>> {
+  private static final Logger log = LoggerFactory.getLogger(StudyIndexHandler.class);
+
+  private final StudyIndexRepository repository;
+  private final LagMeter lag;
+  private final Executor executor;
+  private final String tag;
+
+  public StudyIndexHandler(StudyIndexRepository repository, LagMeter lag, Executor executor,
+      String tag) {
+    this.repository = repository;
+    this.lag = lag;
+    this.executor = executor;
+    this.tag = tag;
+  }
+
+  @Override
+  public CompletionStage<Done> process(List<EventEnvelope<Study.Event>> envelopes) {
+    return CompletableFuture.supplyAsync(() -> {
+      List<Study.Event> events = new ArrayList<>(envelopes.size());
+      for (EventEnvelope<Study.Event> env : envelopes) {
+        events.add(env.event());
+      }
+      repository.apply(events);
+      long now = System.currentTimeMillis();
+      long worst = 0;
+      for (Study.Event e : events) {
+        long l = now - e.at();
+        lag.record(l);
+        worst = Math.max(worst, l);
+      }
+      if (log.isDebugEnabled()) {
+        log.debug("{}: indexed {} events, max lag {} ms", tag, events.size(), worst);
+      }
+      return Done.getInstance();
+    }, executor);
+  }
+}

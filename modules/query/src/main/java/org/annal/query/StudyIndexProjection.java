@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.annal.query;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.stream.Stream;
+import org.annal.archive.Study;
+import org.annal.query.impl.LagMeter;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.projection.Projection;
+import org.apache.pekko.projection.ProjectionBehavior;
+import org.apache.pekko.projection.ProjectionId;
+import org.apache.pekko.projection.cassandra.internal.CassandraOffsetStore;
+import org.apache.pekko.projection.cassandra.javadsl.CassandraProjection;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
+import org.apache.pekko.projection.javadsl.SourceProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.jdk.javaapi.FutureConverters;
+
+/**
+ * The projection that keeps this node's query index: one Pekko Projection per tag
+ * ({@code study-0} .. {@code study-7}, {@link Study#TAGS}) reading {@code eventsByTag} from the
+ * Cassandra read journal, grouped ({@code annal.query.group-size} / {@code group-window}), offsets
+ * in Cassandra ({@code pekko_projection.offset_store}), at least once.
+ *
+ * <p><b>Every node consumes every tag.</b> Each node keeps its own local index (C-FIND is answered
+ * locally), so the tags are not distributed with a ShardedDaemonProcess (which would run each tag
+ * on one node only); instead {@link #init} runs all eight projections on the node it is called on,
+ * as plain actors. Their {@link ProjectionId} names the node and the index generation
+ * ({@code query-index|<node>|<generation>}, key = tag), so nodes never share offsets, and a
+ * rebuilt index (new generation) never resumes from offsets of an index that no longer exists.
+ *
+ * <p>{@link #reindex}: delete the local index and its offsets; the next {@link #init} rebuilds from
+ * the start of the journal with identical answers (the index is a pure function of the events).
+ */
+public final class StudyIndexProjection {
+  private static final Logger log = LoggerFactory.getLogger(StudyIndexProjection.class);
+
+  private final List<ActorRef<ProjectionBehavior.Command>> projections;
+  private final LagMeter lag;
+
+  private StudyIndexProjection(List<ActorRef<ProjectionBehavior.Command>> projections,
+      LagMeter lag) {
+    this.projections = projections;
+    this.lag = lag;
+  }
+
+  /** The projection id of one tag's projection for this node and index generation. */
+  public static ProjectionId projectionId(String nodeId, String generation, String tag) {
+    return ProjectionId.of("query-index|" + nodeId + "|" + generation, tag);
+  }
+
+  /**
+   * Starts the eight tag projections on this node, writing into {@code repository}. Creates the
+   * offset table if needed first.
+   */
+  public static StudyIndexProjection init(ActorSystem<?> system, StudyIndexRepository repository,
+      QuerySettings settings, String nodeId) {
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    LagMeter lag = new LagMeter();
+    List<ActorRef<ProjectionBehavior.Command>> refs = new ArrayList<>();
+    CassandraProjection.createTablesIfNotExists(system).toCompletableFuture().join();
+    for (String tag : Study.TAGS) {
+      SourceProvider<Offset, EventEnvelope<Study.Event>> source =
+          EventSourcedProvider.eventsByTag(system, settings.readJournalPluginId(), tag);
+      Projection<EventEnvelope<Study.Event>> projection = CassandraProjection.groupedWithin(
+              projectionId(nodeId, repository.generation(), tag), source,
+              () -> new StudyIndexHandler(repository, lag, blocking, tag))
+          .withGroup(settings.groupSize(), settings.groupWindow());
+      refs.add(system.systemActorOf(ProjectionBehavior.create(projection), "query-index-" + tag,
+          Props.empty()));
+    }
+    log.info("Query index projection started for node {} (generation {}), tags {}", nodeId,
+        repository.generation(), Study.TAGS);
+    system.scheduler().scheduleAtFixedRate(settings.lagLogInterval(), settings.lagLogInterval(),
+        () -> {
+          LagMeter.Snapshot s = lag.snapshot();
+          if (s.count() > 0) {
+            log.info("Query index lag (event -> visible): {}", s);
+          }
+        }, system.executionContext());
+    return new StudyIndexProjection(refs, lag);
+  }
+
+  /** Lag from event timestamp to visibility in the index, over the recent events. */
+  public LagMeter.Snapshot lag() {
+    return lag.snapshot();
+  }
+
+  /** Stops the tag projections (they store their last offset first). */
+  public void stop() {
+    projections.forEach(p -> p.tell(ProjectionBehavior.stopMessage()));
+  }
+
+  /**
+   * Deletes the local index in {@code indexDir} and its offsets in Cassandra, so that the next
+   * {@link #init} rebuilds the index from the whole journal. Run it with the projections stopped
+   * (the {@code annal reindex} command runs it before the node starts them).
+   */
+  public static CompletionStage<Done> reindex(ActorSystem<?> system, Path indexDir,
+      String nodeId) {
+    String generation = Files.isDirectory(indexDir) ? QueryIndex.generationAt(indexDir) : null;
+    CompletionStage<Done> cleared = CompletableFuture.completedFuture(Done.getInstance());
+    if (generation != null) {
+      CassandraOffsetStore offsets = new CassandraOffsetStore(system);
+      for (String tag : Study.TAGS) {
+        ProjectionId id = projectionId(nodeId, generation, tag);
+        cleared = cleared.thenCompose(d -> FutureConverters.asJava(offsets.clearOffset(id)));
+      }
+    }
+    return cleared.thenApply(d -> {
+      deleteRecursively(indexDir);
+      log.info("Query index {} (generation {}) and its offsets deleted: it will be rebuilt",
+          indexDir, generation);
+      return d;
+    });
+  }
+
+  /** Deletes a directory tree (the index is disposable). */
+  static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir, e);
+    }
+  }
+}
