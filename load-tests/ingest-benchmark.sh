@@ -83,6 +83,7 @@ die() { log "ERROR: $*"; exit 1; }
 # DCMTK 3.6.7 (and Orthanc, built on DCMTK) leave Nagle on unless told: every C-STORE would then
 # wait ~40 ms for a delayed ACK and the benchmark would measure that (stack-notes.md).
 export TCP_NODELAY=1
+CLK_TCK=$(getconf CLK_TCK)
 
 # ---------------------------------------------------------------------------------------------
 # Tools
@@ -239,6 +240,18 @@ count_annal() {
   echo "$total"
 }
 
+# CPU time (user + system, in clock ticks) used so far by the target's process group, children that
+# were waited for included. On a shared machine the wall time depends on the neighbours; the CPU
+# time per instance much less so.
+group_cpu_ticks() {
+  local p total=0 t
+  for p in $(pgrep -g "$TARGET_PID"); do
+    t=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13 + $14 + $15}') || t=0
+    total=$((total + ${t:-0}))
+  done
+  echo "$total"
+}
+
 stop_target() {
   [[ -n $TARGET_PID ]] || return 0
   if kill -0 "$TARGET_PID" 2>/dev/null; then
@@ -275,7 +288,7 @@ STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 ROWS=$WORK/rows-$STAMP.txt
 : >"$ROWS"
 measure() {
-  local target=$1 assocs=$2 run_no=$3 i pids=() failed=0 t0 t1 held load
+  local target=$1 assocs=$2 run_no=$3 i pids=() failed=0 t0 t1 held load c0 c1
   trap stop_target EXIT
   RUN=$WORK/run/$target-$assocs-$run_no
   rm -rf "$RUN"
@@ -285,6 +298,7 @@ measure() {
   sync # a previous run's dirty pages must not be written back during this one
   # The machine may be shared: the 1-minute load average at the start goes into the row.
   load=$(cut -d' ' -f1 /proc/loadavg)
+  c0=$(group_cpu_ticks)
   t0=$(date +%s.%N)
   for ((i = 0; i < assocs; i++)); do
     local from=$((i * INSTANCES / assocs)) to=$(((i + 1) * INSTANCES / assocs))
@@ -294,13 +308,15 @@ measure() {
   done
   for i in "${pids[@]}"; do wait "$i" || failed=$((failed + 1)); done
   t1=$(date +%s.%N)
+  c1=$(group_cpu_ticks)
   held=$("count_$target")
   stop_target
   (( failed == 0 )) || log "$failed storescu process(es) failed: see $RUN/storescu-*.log"
   awk -v t="$target" -v a="$assocs" -v n="$INSTANCES" -v h="$held" -v t0="$t0" -v t1="$t1" \
-    -v b="$TOTAL_BYTES" -v f="$failed" -v l="$load" 'BEGIN {
-      s = t1 - t0; ok = (h == n && f == 0) ? "ok" : "INCOMPLETE";
-      printf "%s|%d|%d|%.2f|%.1f|%.1f|%s|%s\n", t, a, h, s, n / s, b / 1e6 / s, ok, l }' >>"$ROWS"
+    -v b="$TOTAL_BYTES" -v f="$failed" -v l="$load" -v cpu="$(((c1 - c0) * 100 / CLK_TCK))" 'BEGIN {
+      s = t1 - t0; ok = (h == n && f == 0) ? "ok" : "INCOMPLETE"; c = cpu / 100;
+      printf "%s|%d|%d|%.2f|%.1f|%.1f|%s|%s|%.1f|%.1f\n",
+        t, a, h, s, n / s, b / 1e6 / s, ok, l, c, c * 1000 / n }' >>"$ROWS"
   log "  -> $(tail -n 1 "$ROWS")"
   # An incomplete run keeps its logs and storage for a post-mortem.
   (( KEEP )) || [[ $held != "$INSTANCES" || $failed != 0 ]] || rm -rf "$RUN"
@@ -321,7 +337,7 @@ for ((r = 1; r <= REPEAT; r++)); do
       await_quiet
       if ! (measure "$target" "$assocs" "$r"); then
         log "$target with $assocs association(s) failed; continuing with the next measurement"
-        echo "$target|$assocs|0|0|0|0|FAILED|-" >>"$ROWS"
+        echo "$target|$assocs|0|0|0|0|FAILED|-|-|-" >>"$ROWS"
       fi
     done
   done
@@ -359,13 +375,16 @@ median() { # median inst/s of complete runs of target $1 with $2 associations, o
   echo '```'
   echo
   echo "## Results"
-  echo "| target | associations | instances held | seconds | inst/s | MB/s | load 1m | check |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---|"
-  awk -F'|' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $8, $7}' "$ROWS"
+  echo "| target | associations | instances held | seconds | inst/s | MB/s | CPU s | CPU ms/inst | load 1m | check |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  awk -F'|' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+    $1, $2, $3, $4, $5, $6, $9, $10, $8, $7}' "$ROWS"
   echo
   echo "MB = 10^6 bytes of files sent. storescp: DCMTK storescp --fork +B, writes files, no fsync," \
     "no database. orthanc: Orthanc, default SQLite index, fsync of each file (SyncStorageArea)." \
     "A row counts only if the target holds every instance afterwards (check = ok)." \
+    "CPU s: user + system CPU time of the target's processes during the run (for Annal: node and" \
+    "embedded Cassandra), storescu not included." \
     "load 1m: the machine's 1-minute load average when the row started ($(nproc) cores)."
   if [[ " $TARGETS " == *" annal "* ]]; then
     echo

@@ -140,6 +140,41 @@ class StudyIndexProjectionTest {
   }
 
   @Test
+  void tagsWrittenConcurrentlyAnswerTheSame(@TempDir Path dir) throws Exception {
+    List<Study.Event> events = TestStudies.events();
+    List<String> reference;
+    try (QueryIndex sequential = QueryIndex.open(dir.resolve("a"))) {
+      sequential.apply(events);
+      reference = answers(sequential);
+    }
+    // one writer per tag, as the eight projections run: each study's events stay in order
+    Map<String, List<Study.Event>> byTag = new java.util.TreeMap<>();
+    for (Study.Event e : events) {
+      String tag = Study.tagFor(((Study.InstanceStored) e).instance().studyInstanceUid());
+      byTag.computeIfAbsent(tag, t -> new ArrayList<>()).add(e);
+    }
+    try (QueryIndex concurrent = QueryIndex.open(dir.resolve("b"))) {
+      var pool = Executors.newFixedThreadPool(byTag.size());
+      try {
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (List<Study.Event> tagEvents : byTag.values()) {
+          done.add(pool.submit(() -> {
+            for (Study.Event e : tagEvents) {
+              concurrent.apply(List.of(e));
+            }
+          }));
+        }
+        for (var f : done) {
+          f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertEquals(reference, answers(concurrent));
+    }
+  }
+
+  @Test
   void replacedDuplicateReplacesTheInstance(@TempDir Path dir) {
     List<Study.Event> events = new ArrayList<>(TestStudies.events());
     Study.InstanceStored first = (Study.InstanceStored) events.get(0);

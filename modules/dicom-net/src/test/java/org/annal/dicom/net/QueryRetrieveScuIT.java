@@ -76,7 +76,7 @@ class QueryRetrieveScuIT {
   void findScuCollectsTheMatchesAndCancelsAtItsCap() throws Exception {
     AtomicBoolean stopped = new AtomicBoolean();
     qr.answers = id -> Source.from(List.of(patient("P1"), patient("P2"), patient("P3")))
-        .concat(Source.<Dataset>maybe().mapMaterializedValue(m -> NotUsed.getInstance()))
+        .concat(Source.<Dataset>never())
         .watchTermination((m, done) -> {
           done.whenComplete((d, e) -> stopped.set(true));
           return m;
