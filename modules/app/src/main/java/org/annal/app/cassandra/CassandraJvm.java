@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.annal.app.cassandra;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,8 @@ final class CassandraJvm {
           "--add-opens=java.base/java.net=ALL-UNNAMED",
           "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED");
 
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+
   private CassandraJvm() {}
 
   /** The full command: the same Java as this JVM, Cassandra's jars, our main class. */
@@ -54,6 +57,12 @@ final class CassandraJvm {
   /** The command from {@link #options} plus {@code moreOptions} (class-data sharing). */
   static List<String> command(List<String> options, List<String> moreOptions, Path libDir) {
     List<String> cmd = new ArrayList<>();
+    // Its own session: Ctrl-C in a terminal signals the whole foreground process group, and
+    // Cassandra must outlive the node's drain (the node stops it last). setsid execs in place
+    // (the child is no group leader), so the pid stays Cassandra's own.
+    if (Files.isExecutable(SETSID)) {
+      cmd.add(SETSID.toString());
+    }
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(options);
     cmd.addAll(moreOptions);
