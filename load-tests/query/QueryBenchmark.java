@@ -100,12 +100,18 @@ public final class QueryBenchmark {
           "PatientID", String.format("PID%06d", q.nextInt(patients))));
       bench("wildcard PatientName", iterations, service, options, () -> studyQuery(
           "PatientName", FAMILY[q.nextInt(FAMILY.length)].substring(0, 3) + "*^" + GIVEN[q.nextInt(GIVEN.length)] + "*"));
+      bench("prefix PatientName", iterations, service, options, () -> studyQuery(
+          "PatientName", FAMILY[q.nextInt(FAMILY.length)].substring(0, 4).toUpperCase() + "*"));
       bench("date range + modality", iterations, service, options, () -> {
         int y = 15 + q.nextInt(10);
         int m = 1 + q.nextInt(12);
         return studyQuery("StudyDate", String.format("20%02d%02d01-20%02d%02d28", y, m, y, m),
             "ModalitiesInStudy", MODALITIES[q.nextInt(MODALITIES.length)]);
       });
+    } finally {
+      try (var paths = Files.walk(dir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
   }
 

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.annal.archive.ReceivedInstance;
 import org.annal.archive.Study;
@@ -56,6 +57,9 @@ public final class QueryIndex implements StudyIndexRepository, AutoCloseable {
   private final IndexWriter writer;
   private final SearcherManager searchers;
   private final String generation;
+  private final AtomicLong writes = new AtomicLong();
+  private final Object commitLock = new Object();
+  private long committed; // guarded by commitLock
 
   private QueryIndex(Directory directory, IndexWriter writer, String generation) throws IOException {
     this.directory = directory;
@@ -109,17 +113,33 @@ public final class QueryIndex implements StudyIndexRepository, AutoCloseable {
   @Override
   public void apply(List<Study.Event> events) {
     try {
-      searchers.maybeRefreshBlocking();
+      // The previous apply of this tag refreshed after its writes, so its studies are visible.
       IndexSearcher searcher = searchers.acquire();
       try {
         applyWith(searcher, events);
       } finally {
         searchers.release(searcher);
       }
-      writer.commit();
+      commitCovering(writes.incrementAndGet());
       searchers.maybeRefreshBlocking();
     } catch (IOException e) {
       throw new UncheckedIOException("query index write failed", e);
+    }
+  }
+
+  /**
+   * Makes the writes numbered up to {@code mine} durable. The eight tag streams commit often; a
+   * commit covers every update made before it started, so a stream whose writes a concurrent commit
+   * already covered does not fsync again (group commit).
+   */
+  private void commitCovering(long mine) throws IOException {
+    synchronized (commitLock) {
+      if (committed >= mine) {
+        return;
+      }
+      long upTo = writes.get();
+      writer.commit();
+      committed = upTo;
     }
   }
 
@@ -150,6 +170,8 @@ public final class QueryIndex implements StudyIndexRepository, AutoCloseable {
           uid -> load(searcher, IndexFields.SERIES, uid));
       s.merge(all, Set.of(Level.PATIENT, Level.STUDY, Level.SERIES), stored.at());
       s.attributes.put(IndexFields.STUDY_UID, in.studyInstanceUid());
+      s.members.add(in.sopInstanceUid());
+      study.seriesCounts.put(in.seriesInstanceUid(), s.members.size());
 
       instances.put(in.sopInstanceUid(), instanceDocument(in, all, stored.at()));
     }
@@ -197,6 +219,11 @@ public final class QueryIndex implements StudyIndexRepository, AutoCloseable {
         Document doc = searcher.storedFields().document(hits.scoreDocs[0].doc);
         a.attributes.putAll(IndexFields.storedAttributes(doc));
         a.at = doc.getField(IndexFields.AT).numericValue().longValue();
+        String members = doc.get(IndexFields.EXTRA + IndexFields.MEMBERS);
+        if (members != null && !members.isEmpty()) {
+          a.members.addAll(List.of(members.split("\\\\")));
+        }
+        a.seriesCounts.putAll(IndexFields.decodeCounts(doc.get(IndexFields.EXTRA + IndexFields.SERIES_COUNTS)));
       }
       return a;
     } catch (IOException e) {
@@ -204,9 +231,15 @@ public final class QueryIndex implements StudyIndexRepository, AutoCloseable {
     }
   }
 
-  /** The merged attributes of a study or series being written. */
+  /**
+   * The merged attributes of a study or series being written, and what its counts are made of:
+   * for a series the set of its SOP Instance UIDs, for a study the instance count of each series.
+   * Sets and maps keyed by UID, so re-applying an event changes nothing.
+   */
   private static final class Aggregate {
     final Map<String, String> attributes = new TreeMap<>();
+    final TreeSet<String> members = new TreeSet<>();
+    final TreeMap<String, Integer> seriesCounts = new TreeMap<>();
     long at;
 
     void merge(Map<String, String> all, Set<Level> levels, long eventAt) {
@@ -243,6 +276,10 @@ public final class QueryIndex implements StudyIndexRepository, AutoCloseable {
       IndexFields.addAt(doc, at);
       if (withPatientKey) {
         IndexFields.addPatientKey(doc, IndexFields.patientKey(attributes, uid));
+        doc.add(new StoredField(IndexFields.EXTRA + IndexFields.SERIES_COUNTS,
+            IndexFields.encodeCounts(seriesCounts)));
+      } else {
+        doc.add(new StoredField(IndexFields.EXTRA + IndexFields.MEMBERS, String.join("\\", members)));
       }
       return doc;
     }

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.annal.dicom.Dataset;
@@ -54,6 +55,7 @@ public final class QueryService {
 
   private final QueryIndex index;
   private final QuerySettings settings;
+  private volatile Object[] fieldInfosCache;
 
   public QueryService(QueryIndex index, QuerySettings settings) {
     this.index = index;
@@ -77,7 +79,7 @@ public final class QueryService {
     int cap = limit <= 0 ? settings.maxResults() : Math.min(limit, settings.maxResults());
     return index.withSearcher(searcher -> {
       try {
-        FieldInfos fields = FieldInfos.getMergedFieldInfos(searcher.getIndexReader());
+        FieldInfos fields = fieldInfos(searcher);
         Predicate<String> indexed = f -> fields.fieldInfo(f) != null;
         Query match = MatchQueryBuilder.build(identifier, level, model, options, indexed);
         String type = switch (level) {
@@ -98,6 +100,17 @@ public final class QueryService {
     });
   }
 
+  /** Merged field infos of the searcher's reader, computed once per reader (refresh). */
+  private FieldInfos fieldInfos(IndexSearcher searcher) {
+    Object[] cached = fieldInfosCache;
+    if (cached != null && cached[0] == searcher.getIndexReader()) {
+      return (FieldInfos) cached[1];
+    }
+    FieldInfos infos = FieldInfos.getMergedFieldInfos(searcher.getIndexReader());
+    fieldInfosCache = new Object[] {searcher.getIndexReader(), infos};
+    return infos;
+  }
+
   private FindResult findEntities(IndexSearcher searcher, Query query, QueryRetrieveLevel level,
       InformationModel model, Dataset identifier, int cap) throws IOException {
     TopDocs hits = searcher.search(query, cap + 1, BY_UID);
@@ -110,7 +123,7 @@ public final class QueryService {
     for (int i = 0; i < Math.min(cap, hits.scoreDocs.length); i++) {
       Document doc = searcher.storedFields().document(hits.scoreDocs[i].doc);
       Map<String, String> values = IndexFields.storedAttributes(doc);
-      addComputed(searcher, level, values);
+      addComputed(doc, level, values);
       out.add(ResultBuilder.build(identifier, values, level.name(), unique));
     }
     return new FindResult(out, hits.scoreDocs.length > cap, cap);
@@ -164,19 +177,22 @@ public final class QueryService {
     return new FindResult(out, newest.size() > cap, cap);
   }
 
-  private static void addComputed(IndexSearcher searcher, QueryRetrieveLevel level,
-      Map<String, String> values) throws IOException {
+  /** Counts come from the extras the writer keeps (sets of UIDs), not from extra searches. */
+  private static void addComputed(Document doc, QueryRetrieveLevel level,
+      Map<String, String> values) {
     switch (level) {
       case STUDY -> {
-        String study = values.get(IndexFields.STUDY_UID);
-        values.put("NumberOfStudyRelatedSeries",
-            Integer.toString(count(searcher, IndexFields.SERIES, IndexFields.STUDY_UID, study)));
+        Map<String, Integer> counts = IndexFields.decodeCounts(
+            doc.get(IndexFields.EXTRA + IndexFields.SERIES_COUNTS));
+        values.put("NumberOfStudyRelatedSeries", Integer.toString(counts.size()));
         values.put("NumberOfStudyRelatedInstances",
-            Integer.toString(count(searcher, IndexFields.INSTANCE, IndexFields.STUDY_UID, study)));
+            Integer.toString(counts.values().stream().mapToInt(Integer::intValue).sum()));
       }
-      case SERIES -> values.put("NumberOfSeriesRelatedInstances", Integer.toString(
-          count(searcher, IndexFields.INSTANCE, IndexFields.SERIES_UID,
-              values.get(IndexFields.SERIES_UID))));
+      case SERIES -> {
+        String members = doc.get(IndexFields.EXTRA + IndexFields.MEMBERS);
+        values.put("NumberOfSeriesRelatedInstances",
+            Integer.toString(members == null || members.isEmpty() ? 0 : members.split("\\\\").length));
+      }
       default -> { }
     }
   }
@@ -185,35 +201,18 @@ public final class QueryService {
       Map<String, String> values) throws IOException {
     TopDocs studies = searcher.search(new TermQuery(new Term(IndexFields.PATIENT_KEY, patientKey)),
         Integer.MAX_VALUE);
-    List<BytesRef> uids = new ArrayList<>();
+    int series = 0;
+    int instances = 0;
     for (ScoreDoc sd : studies.scoreDocs) {
-      uids.add(new BytesRef(IndexFields.storedAttributes(searcher.storedFields().document(sd.doc))
-          .get(IndexFields.STUDY_UID)));
+      Map<String, Integer> counts = IndexFields.decodeCounts(searcher.storedFields()
+          .document(sd.doc, Set.of(IndexFields.EXTRA + IndexFields.SERIES_COUNTS))
+          .get(IndexFields.EXTRA + IndexFields.SERIES_COUNTS));
+      series += counts.size();
+      instances += counts.values().stream().mapToInt(Integer::intValue).sum();
     }
-    values.put("NumberOfPatientRelatedStudies", Integer.toString(uids.size()));
-    values.put("NumberOfPatientRelatedSeries",
-        Integer.toString(countIn(searcher, IndexFields.SERIES, uids)));
-    values.put("NumberOfPatientRelatedInstances",
-        Integer.toString(countIn(searcher, IndexFields.INSTANCE, uids)));
-  }
-
-  private static int count(IndexSearcher searcher, String type, String field, String value)
-      throws IOException {
-    if (value == null) {
-      return 0;
-    }
-    return searcher.count(new BooleanQuery.Builder()
-        .add(new TermQuery(new Term(IndexFields.TYPE, type)), BooleanClause.Occur.FILTER)
-        .add(new TermQuery(new Term(field, value)), BooleanClause.Occur.FILTER)
-        .build());
-  }
-
-  private static int countIn(IndexSearcher searcher, String type, Collection<BytesRef> studies)
-      throws IOException {
-    return searcher.count(new BooleanQuery.Builder()
-        .add(new TermQuery(new Term(IndexFields.TYPE, type)), BooleanClause.Occur.FILTER)
-        .add(new TermInSetQuery(IndexFields.STUDY_UID, studies), BooleanClause.Occur.FILTER)
-        .build());
+    values.put("NumberOfPatientRelatedStudies", Integer.toString(studies.scoreDocs.length));
+    values.put("NumberOfPatientRelatedSeries", Integer.toString(series));
+    values.put("NumberOfPatientRelatedInstances", Integer.toString(instances));
   }
 
   /**

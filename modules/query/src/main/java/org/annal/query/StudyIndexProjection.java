@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.annal.archive.Study;
 import org.annal.query.impl.LagMeter;
@@ -74,7 +75,9 @@ public final class StudyIndexProjection {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     LagMeter lag = new LagMeter();
     List<ActorRef<ProjectionBehavior.Command>> refs = new ArrayList<>();
-    CassandraProjection.createTablesIfNotExists(system).toCompletableFuture().join();
+    // Fail start-up rather than hang if Cassandra is unreachable.
+    CassandraProjection.createTablesIfNotExists(system).toCompletableFuture()
+        .orTimeout(60, TimeUnit.SECONDS).join();
     for (String tag : Study.TAGS) {
       SourceProvider<Offset, EventEnvelope<Study.Event>> source =
           EventSourcedProvider.eventsByTag(system, settings.readJournalPluginId(), tag);

@@ -20,6 +20,30 @@ public record QueryRetrieveServices(CFindHandler find, RetrieveHandler retrieve,
   public static final QueryRetrieveServices NONE =
       new QueryRetrieveServices(null, null, ae -> java.util.Optional.empty(), null, 0);
 
+  /**
+   * From the {@code annal.dicom} section: {@code query-retrieve.move-destinations} (AE title →
+   * "host:port"), {@code query-retrieve.max-transcode-bytes}, and {@code scu}.
+   */
+  public static QueryRetrieveServices fromConfig(com.typesafe.config.Config dicomSection,
+      CFindHandler find, RetrieveHandler retrieve) {
+    com.typesafe.config.Config qr = dicomSection.getConfig("query-retrieve");
+    java.util.Map<String, java.net.InetSocketAddress> table = new java.util.HashMap<>();
+    com.typesafe.config.Config destinations = qr.getConfig("move-destinations");
+    for (String key : destinations.root().keySet()) {
+      String hostPort = destinations.getString(com.typesafe.config.ConfigUtil.quoteString(key));
+      int colon = hostPort.lastIndexOf(':');
+      if (colon <= 0) {
+        throw new IllegalArgumentException("move destination " + key + ": expected host:port, got "
+            + hostPort);
+      }
+      table.put(key, java.net.InetSocketAddress.createUnresolved(hostPort.substring(0, colon),
+          Integer.parseInt(hostPort.substring(colon + 1))));
+    }
+    return new QueryRetrieveServices(find, retrieve, MoveDestinations.of(table),
+        ScuSettings.fromConfig(dicomSection.getConfig("scu")),
+        qr.getBytes("max-transcode-bytes"));
+  }
+
   /** Default SCU settings and a 256 MiB transcode cap. */
   public static QueryRetrieveServices of(CFindHandler find, RetrieveHandler retrieve,
       MoveDestinations moveDestinations) {

@@ -113,11 +113,15 @@ class HandlerOutcomesIT {
         DicomServerSettings.defaults().withBind("127.0.0.1", 0).withMaxAssociations(1),
         (a, r, t) -> Sink.<ByteString>ignore().mapMaterializedValue(
             d -> CompletableFuture.completedFuture(DimseStatus.SUCCESS))));
-    try (RawPeer first = new RawPeer(binding.port()); RawPeer second = new RawPeer(binding.port())) {
+    // The second connection opens only once the first is accepted: the limit counts
+    // connections, so opening both first would let the first one's RQ see 2 of 1.
+    try (RawPeer first = new RawPeer(binding.port())) {
       first.send(RawPeer.echoRq());
       assertInstanceOf(org.annal.dicom.net.impl.AAssociateAc.class, first.read());
-      second.send(RawPeer.echoRq());
-      assertEquals(new AAssociateRj(2, 3, 2), second.read());
+      try (RawPeer second = new RawPeer(binding.port())) {
+        second.send(RawPeer.echoRq());
+        assertEquals(new AAssociateRj(2, 3, 2), second.read());
+      }
     } finally {
       get(binding.drain());
     }

@@ -74,8 +74,18 @@ public final class DicomDateTime {
    */
   public static Interval dateTime(String value) {
     String v = value.strip();
-    int zone = Math.max(v.indexOf('+'), v.indexOf('-'));
+    int zone = -1;
+    for (int i = 4; i < v.length(); i++) {
+      if (v.charAt(i) == '+' || v.charAt(i) == '-') {
+        zone = i;
+        break;
+      }
+    }
     if (zone >= 0) {
+      // &ZZXX: exactly a sign and four digits, else this is not a DT (it may be a range)
+      if (v.length() - zone != 5 || !digits(v.substring(zone + 1))) {
+        return null;
+      }
       v = v.substring(0, zone);
     }
     int dot = v.indexOf('.');

@@ -51,6 +51,10 @@ public final class IndexFields {
   /** Stored JSON-free extras of an instance (placement, checksums), prefixed so. */
   public static final String EXTRA = "x.";
   public static final String STORED = "v.";
+  /** Extra of a series: its SOP Instance UIDs, backslash-separated (the instance count). */
+  public static final String MEMBERS = "members";
+  /** Extra of a study: {@code seriesUid=instanceCount} per series, backslash-separated. */
+  public static final String SERIES_COUNTS = "seriesCounts";
 
   public static final String STUDY = "STUDY";
   public static final String SERIES = "SERIES";
@@ -250,6 +254,31 @@ public final class IndexFields {
       if (f.name().startsWith(STORED) && f.stringValue() != null) {
         out.put(f.name().substring(STORED.length()), f.stringValue());
       }
+    }
+    return out;
+  }
+
+  /** Encodes a study's instance count per series. */
+  public static String encodeCounts(Map<String, Integer> counts) {
+    StringBuilder sb = new StringBuilder();
+    counts.forEach((uid, n) -> {
+      if (sb.length() > 0) {
+        sb.append('\\');
+      }
+      sb.append(uid).append('=').append(n);
+    });
+    return sb.toString();
+  }
+
+  /** Decodes {@link #encodeCounts}; empty for null. */
+  public static Map<String, Integer> decodeCounts(String encoded) {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    if (encoded == null || encoded.isEmpty()) {
+      return out;
+    }
+    for (String entry : encoded.split("\\\\")) {
+      int eq = entry.lastIndexOf('=');
+      out.put(entry.substring(0, eq), Integer.parseInt(entry.substring(eq + 1)));
     }
     return out;
   }

@@ -258,7 +258,7 @@ public final class AcceptorStage extends GraphStage<FlowShape<Pdu, Pdu>> {
 
     private void onReleaseRq() {
       // AR-2 → Sta8; we answer at once (Evt14 → AR-4: send A-RELEASE-RP, start ARTIM → Sta13).
-      if (operation != null || command != null) {
+      if (operation != null || command != null || running != null) {
         log.warn("assoc={} calling={} sop={} released in the middle of a DIMSE message",
             associationId, callingAeTitle, operation == null ? "-" : operation.sopInstanceUid);
         endOperation("association released before the data set ended");

@@ -11,6 +11,7 @@ import org.annal.dicom.net.DimseException;
 import org.annal.dicom.net.DimseStatus;
 import org.annal.dicom.net.Status;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.japi.pf.PFBuilder;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.SharedKillSwitch;
@@ -57,18 +58,26 @@ final class CFindOperation implements ServiceOperation {
     } catch (RuntimeException e) {
       matches = Source.failed(e);
     }
+    // A failure becomes the final response (recover); otherwise the final status is decided
+    // when the matches end (statefulMap's onComplete), so that a C-CANCEL-RQ received meanwhile
+    // makes it Cancel.
     return matches.via(killSwitch.flow())
-        .map(this::pending)
-        // lazySource: the final status is decided when the matches end, not when this is built
-        .concat(Source.lazySource(() -> Source.single(last(cancelled
-            ? DimseStatus.of(Status.CANCEL, "cancelled") : DimseStatus.SUCCESS))))
-        .recover(new PFBuilder<Throwable, List<PDataTf>>()
-            .match(DimseException.class, e -> last(e.status()))
-            .match(Throwable.class, e -> last(DimseStatus.of(Status.OUT_OF_RESOURCES,
-                "query failed: " + e.getMessage())))
+        .map(match -> new Responses(pending(match), false))
+        .recover(new PFBuilder<Throwable, Responses>()
+            .match(DimseException.class, e -> new Responses(last(e.status()), true))
+            .match(Throwable.class, e -> new Responses(last(DimseStatus.of(
+                Status.OUT_OF_RESOURCES, "query failed: " + e.getMessage())), true))
             .build())
-        .mapConcat(pdus -> pdus);
+        .statefulMap(() -> new boolean[1], (ended, responses) -> {
+          ended[0] = responses.isFinal();
+          return Pair.create(ended, responses);
+        }, ended -> ended[0] ? java.util.Optional.empty() : java.util.Optional.of(
+            new Responses(last(cancelled ? DimseStatus.of(Status.CANCEL, "cancelled")
+                : DimseStatus.SUCCESS), true)))
+        .mapConcat(Responses::pdus);
   }
+
+  private record Responses(List<PDataTf> pdus, boolean isFinal) {}
 
   private List<PDataTf> pending(Dataset match) {
     ByteString data = ByteString.fromArrayUnsafe(

@@ -243,7 +243,8 @@ final class RetrieveOperation implements ServiceOperation {
     subOperation(item, scu).handleAsync((status, failure) -> {
       if (failure != null || status == null) {
         log.info("assoc={} {} sop={} sub-operation failed: {}", association.associationId(),
-            request.kind(), item.sopInstanceUid(), failure == null ? "no status" : unwrap(failure).toString());
+            request.kind(), item.sopInstanceUid(),
+            failure == null ? "no status" : unwrap(failure).toString());
         failed.add(item.sopInstanceUid());
       } else if (status.isSuccess()) {
         completed.add(item.sopInstanceUid());
@@ -353,7 +354,8 @@ final class RetrieveOperation implements ServiceOperation {
     if (!failed.isEmpty()) {
       Dataset ds = new Dataset();
       ds.putString(Tag.FailedSOPInstanceUIDList, Vr.UI, String.join("\\", failed));
-      failedList = ByteString.fromArrayUnsafe(DatasetWriter.encode(ds, request.transferSyntaxUid()));
+      failedList = ByteString.fromArrayUnsafe(
+          DatasetWriter.encode(ds, request.transferSyntaxUid()));
     }
     CommandSet rsp = response(status, wasCancelled ? remaining : null);
     if (failedList != null) {

@@ -46,7 +46,7 @@ final class RetrieveTranscoder {
     return TARGETS.stream().filter(accepted::contains).findFirst().orElse(null);
   }
 
-  /** Reads the whole data set (at most {@code cap} bytes, else the stage fails) and re-encodes it. */
+  /** Reads the whole data set (at most {@code cap} bytes, else the stage fails), re-encodes it. */
   static CompletionStage<ByteString> convert(Source<ByteString, ?> stored, String from, String to,
       long cap, Materializer materializer) {
     return stored.limitWeighted(cap, b -> (long) b.size())

@@ -5,9 +5,9 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * A DIMSE operation with several responses running on an acceptor (C-FIND, C-MOVE, C-GET, PS3.7
- * §9.1.2–9.1.4): it produces the P-DATA-TF PDUs to send (its responses, and for C-GET the C-STORE
- * sub-operation requests), and the acceptor keeps reading meanwhile so that a C-CANCEL-RQ or a
+ * A DIMSE operation with several responses running on an acceptor (C-FIND, C-MOVE, C-GET,
+ * PS3.7 §9.1.2–9.1.4): it produces the P-DATA-TF PDUs to send (its responses, and for C-GET the
+ * C-STORE sub-operation requests), and the acceptor keeps reading meanwhile so that a C-CANCEL-RQ or a
  * C-STORE-RSP reaches it. The operation ends when {@link #pdus()} completes, after the final
  * response. Internal API.
  */
