@@ -32,9 +32,16 @@ public final class HeaderParser {
    */
   public static Header parse(InputStream in, long datasetLength, String transferSyntaxUid)
       throws IOException {
-    return toHeader(DatasetReader.read(in, datasetLength, 0, transferSyntaxUid,
-        DatasetReader.DEFAULT_LIMITS, true));
+    return toHeader(
+        DatasetReader.read(in, datasetLength, 0, transferSyntaxUid, HEADER_LIMITS, true));
   }
+
+  /**
+   * Largest single value read while parsing a header (invariant 5: memory per C-STORE is bounded
+   * by configuration, not by what a sender puts before Pixel Data, e.g. an encapsulated PDF). A
+   * larger value fails the parse, and the C-STORE is answered with a Cannot Understand status.
+   */
+  static final DatasetReader.Limits HEADER_LIMITS = new DatasetReader.Limits(64 << 20, 32);
 
   /**
    * Parses the bounded prefix of a data set. Empty if the prefix was cut short of the data set's

@@ -159,6 +159,20 @@ class RetrieveIT {
   }
 
   @Test
+  void nothingToMoveIsSuccessWithZeroCounts() throws Exception {
+    // a destination that does not listen: associating with it would fail the move
+    destinations = Map.of("STORESCP", new InetSocketAddress("127.0.0.1", freePort()));
+    ToolResult r = run("movescu", "-S", "-d", "-aec", "ANNAL", "-aem", "STORESCP",
+        "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=9.9.9",
+        "127.0.0.1", Integer.toString(port));
+    await("report", Duration.ofSeconds(10), () -> !qr.reports.isEmpty());
+    RetrieveReport report = qr.reports.poll();
+    assertEquals(DimseStatus.SUCCESS, report.finalStatus(), r.output());
+    assertTrue(report.completed().isEmpty() && report.failed().isEmpty());
+    assertTrue(r.output().contains("0x0000: Success"), r.output());
+  }
+
+  @Test
   void destinationKilledMidMoveCountsFailuresAndDoesNotHang(@TempDir Path dir) throws Exception {
     List<RetrieveItem> items = new ArrayList<>();
     for (int i = 0; i < 4; i++) {

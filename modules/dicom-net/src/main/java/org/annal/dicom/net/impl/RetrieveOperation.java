@@ -177,8 +177,8 @@ final class RetrieveOperation implements ServiceOperation {
                 + cause.getMessage()), false);
         return;
       }
-      if (request.kind() == RetrieveKind.GET) {
-        loop(destinationAe, items, 0, null);
+      if (request.kind() == RetrieveKind.GET || items.isEmpty()) {
+        loop(destinationAe, items, 0, null); // nothing to move: no association (Success, 0)
         return;
       }
       openDestination(target.get(), items).whenCompleteAsync((scu, openFailure) -> {
