@@ -240,12 +240,20 @@ count_annal() {
   echo "$total"
 }
 
-# CPU time (user + system, in clock ticks) used so far by the target's process group, children that
+# The target and every process it started, by parent links: Annal starts its embedded Cassandra in
+# a session of its own, so the process group alone would miss it.
+target_tree() {
+  ps -eo pid=,ppid= | awk -v root="$TARGET_PID" '{ parent[$1] = $2 }
+    END { for (p in parent) { q = p; while (q != root && q in parent && q > 1) q = parent[q]
+          if (q == root) print p } }'
+}
+
+# CPU time (user + system, in clock ticks) used so far by the target's processes, children that
 # were waited for included. On a shared machine the wall time depends on the neighbours; the CPU
 # time per instance much less so.
 group_cpu_ticks() {
   local p total=0 t
-  for p in $(pgrep -g "$TARGET_PID"); do
+  for p in $(target_tree); do
     t=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13 + $14 + $15}') || t=0
     total=$((total + ${t:-0}))
   done
@@ -254,13 +262,22 @@ group_cpu_ticks() {
 
 stop_target() {
   [[ -n $TARGET_PID ]] || return 0
+  local tree p deadline
+  tree=$(target_tree)
   if kill -0 "$TARGET_PID" 2>/dev/null; then
+    # The group gets SIGTERM (storescp's children too); Annal then stops its own Cassandra.
     kill -TERM -- "-$TARGET_PID" 2>/dev/null || true
-    local deadline=$((SECONDS + 60))
+    deadline=$((SECONDS + 60))
     while kill -0 "$TARGET_PID" 2>/dev/null && (( SECONDS < deadline )); do sleep 0.2; done
     kill -0 "$TARGET_PID" 2>/dev/null && { log "target did not stop: SIGKILL"; kill -KILL -- "-$TARGET_PID" 2>/dev/null || true; }
   fi
   wait "$TARGET_PID" 2>/dev/null || true
+  # Anything the target started in another session must be gone too before the next run.
+  deadline=$((SECONDS + 60))
+  for p in $tree; do
+    while kill -0 "$p" 2>/dev/null && (( SECONDS < deadline )); do sleep 0.2; done
+    kill -0 "$p" 2>/dev/null && { log "process $p outlived the target: SIGKILL"; kill -KILL "$p" 2>/dev/null || true; }
+  done
   TARGET_PID=
 }
 trap stop_target EXIT

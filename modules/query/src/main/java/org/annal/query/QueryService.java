@@ -129,6 +129,9 @@ public final class QueryService {
     return new FindResult(out, hits.scoreDocs.length > cap, cap);
   }
 
+  // search(Query, Collector) is deprecated in 9.12 in favour of CollectorManager (for intra-query
+  // concurrency, which a searcher without an executor does not use); the single collector is simpler.
+  @SuppressWarnings("deprecation")
   private FindResult findPatients(IndexSearcher searcher, Query query, Dataset identifier,
       int cap) throws IOException {
     // patient key -> (latest event time, doc) of its newest matching study

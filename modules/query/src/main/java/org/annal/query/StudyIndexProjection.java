@@ -15,6 +15,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.annal.archive.Study;
 import org.annal.query.impl.LagMeter;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.Lock;
+import org.apache.lucene.store.LockObtainFailedException;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -117,6 +122,18 @@ public final class StudyIndexProjection {
    */
   public static CompletionStage<Done> reindex(ActorSystem<?> system, Path indexDir,
       String nodeId) {
+    if (Files.isDirectory(indexDir)) {
+      // Refuse while a node holds the index open: deleting under a live IndexWriter corrupts it.
+      try (Directory directory = FSDirectory.open(indexDir);
+          Lock lock = directory.obtainLock(IndexWriter.WRITE_LOCK_NAME)) {
+        lock.ensureValid();
+      } catch (LockObtainFailedException e) {
+        return CompletableFuture.failedFuture(new IllegalStateException(
+            "query index " + indexDir + " is in use: stop the node before reindex", e));
+      } catch (IOException e) {
+        return CompletableFuture.failedFuture(new UncheckedIOException(e));
+      }
+    }
     String generation = Files.isDirectory(indexDir) ? QueryIndex.generationAt(indexDir) : null;
     CompletionStage<Done> cleared = CompletableFuture.completedFuture(Done.getInstance());
     if (generation != null) {

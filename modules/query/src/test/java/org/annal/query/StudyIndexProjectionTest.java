@@ -175,6 +175,21 @@ class StudyIndexProjectionTest {
   }
 
   @Test
+  void reindexRefusesAnIndexInUse(@TempDir Path dir) {
+    Path indexDir = dir.resolve("index");
+    try (QueryIndex open = QueryIndex.open(indexDir)) {
+      open.apply(TestStudies.events());
+      var refused = StudyIndexProjection.reindex(testKit.system(), indexDir, "node-1")
+          .toCompletableFuture();
+      var e = org.junit.jupiter.api.Assertions.assertThrows(
+          java.util.concurrent.CompletionException.class, refused::join);
+      assertTrue(e.getCause() instanceof IllegalStateException, e.toString());
+      assertEquals(EXPECTED, open.counts());
+    }
+    assertTrue(java.nio.file.Files.isDirectory(indexDir));
+  }
+
+  @Test
   void replacedDuplicateReplacesTheInstance(@TempDir Path dir) {
     List<Study.Event> events = new ArrayList<>(TestStudies.events());
     Study.InstanceStored first = (Study.InstanceStored) events.get(0);
