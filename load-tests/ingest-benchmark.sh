@@ -16,6 +16,7 @@ SEED=1
 ASSOCS="1 4"
 TARGETS="storescp orthanc annal"
 REPEAT=1
+WARMUP=2000
 WORK=${ANNAL_BENCH_DIR:-${TMPDIR:-/tmp}/annal-ingest-bench}
 ANNAL_BIN=$REPO/bin/annal
 ANNAL_AET=ANNAL
@@ -38,6 +39,9 @@ usage: $0 [options]
   --assocs "1 4"     association counts to measure (default "$ASSOCS")
   --targets "..."    any of: storescp orthanc annal (default "$TARGETS")
   --repeat R         measure each (target, associations) R times (default $REPEAT)
+  --warmup N         instances of another data set (seed + 1000, other studies) sent to each
+                     fresh target over the same associations before timing starts (default
+                     $WARMUP); 0 measures from a cold start (for Annal: JVM JIT warm-up included)
   --work DIR         scratch space: data set, target storage (default $WORK)
   --annal PATH       Annal launcher (default $ANNAL_BIN)
   --annal-aet AET    called AE title for Annal (default $ANNAL_AET)
@@ -58,6 +62,7 @@ while [[ $# -gt 0 ]]; do
     --assocs) ASSOCS=$2; shift 2 ;;
     --targets) TARGETS=$2; shift 2 ;;
     --repeat) REPEAT=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
     --annal) ANNAL_BIN=$2; shift 2 ;;
     --annal-aet) ANNAL_AET=$2; shift 2 ;;
@@ -76,6 +81,10 @@ if (( INSTANCES % (STUDIES * SERIES) != 0 )); then
   exit 2
 fi
 PER_SERIES=$((INSTANCES / (STUDIES * SERIES)))
+if (( WARMUP % (STUDIES * SERIES) != 0 )); then
+  echo "--warmup ($WARMUP) must be a multiple of studies x series ($((STUDIES * SERIES)))" >&2
+  exit 2
+fi
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -114,21 +123,35 @@ MATRIX=512x512
 if (( METADATA_ONLY )); then
   KIND=ct-meta GENERATOR_OPTIONS=(--metadata-only) MATRIX=8x8
 fi
-DATA=$WORK/data/$KIND-seed$SEED-st$STUDIES-se$SERIES-in$PER_SERIES
-if [[ -f $DATA/manifest.tsv && $(($(wc -l <"$DATA/manifest.tsv") - 1)) -eq $INSTANCES ]]; then
-  log "reusing data set $DATA"
-else
-  log "generating $INSTANCES instances ($STUDIES x $SERIES x $PER_SERIES) into $DATA"
-  classes=$WORK/generator-classes
-  rm -rf "$classes" "$DATA.partial"
-  mkdir -p "$classes"
-  src=$REPO/modules/dicom/src/main/java/org/annal/dicom
-  javac -nowarn -d "$classes" "$src/Uid.java" "$src"/synth/*.java
-  java -cp "$classes" org.annal.dicom.synth.SyntheticCt --out "$DATA.partial" \
-    --studies "$STUDIES" --series "$SERIES" --instances "$PER_SERIES" --seed "$SEED" \
-    "${GENERATOR_OPTIONS[@]}" >&2
-  rm -rf "$DATA"
-  mv "$DATA.partial" "$DATA" # only a complete data set is ever reused
+# generate SEED PER_SERIES: prints the data set's directory, generating it unless complete.
+generate() {
+  local seed=$1 per_series=$2 data classes
+  data=$WORK/data/$KIND-seed$seed-st$STUDIES-se$SERIES-in$per_series
+  if [[ -f $data/manifest.tsv && $(($(wc -l <"$data/manifest.tsv") - 1)) -eq \
+      $((STUDIES * SERIES * per_series)) ]]; then
+    log "reusing data set $data"
+  else
+    log "generating $((STUDIES * SERIES * per_series)) instances" \
+      "($STUDIES x $SERIES x $per_series) into $data"
+    classes=$WORK/generator-classes
+    rm -rf "$classes" "$data.partial"
+    mkdir -p "$classes"
+    src=$REPO/modules/dicom/src/main/java/org/annal/dicom
+    javac -nowarn -d "$classes" "$src/Uid.java" "$src"/synth/*.java
+    java -cp "$classes" org.annal.dicom.synth.SyntheticCt --out "$data.partial" \
+      --studies "$STUDIES" --series "$SERIES" --instances "$per_series" --seed "$seed" \
+      "${GENERATOR_OPTIONS[@]}" >&2
+    rm -rf "$data"
+    mv "$data.partial" "$data" # only a complete data set is ever reused
+  fi
+  echo "$data"
+}
+DATA=$(generate "$SEED" "$PER_SERIES")
+WARM_FILES=()
+if (( WARMUP > 0 )); then
+  WARM_DATA=$(generate $((SEED + 1000)) $((WARMUP / (STUDIES * SERIES))))
+  mapfile -t WARM_FILES < <(tail -n +2 "$WARM_DATA/manifest.tsv" | cut -f1 | sed "s|^|$WARM_DATA/|")
+  cat "${WARM_FILES[@]}" >/dev/null
 fi
 mapfile -t FILES < <(tail -n +2 "$DATA/manifest.tsv" | cut -f1 | sed "s|^|$DATA/|")
 mapfile -t STUDY_UIDS < <(tail -n +2 "$DATA/manifest.tsv" | cut -f2 | sort -u)
@@ -171,7 +194,7 @@ start_storescp() {
   TARGET_PID=$!
   await 30 "storescp start" echo_ok
 }
-count_storescp() { find "$RUN/storage" -type f | wc -l; }
+count_storescp() { echo $(( $(find "$RUN/storage" -type f | wc -l) - WARMUP )); }
 
 start_orthanc() {
   PORT=$(free_port) AET=ORTHANC HTTP=$(free_port)
@@ -208,7 +231,7 @@ count_orthanc() {
   # Orthanc keeps one attachment file per instance here; a file count lower than the index's
   # count would mean an index row without its file.
   (( files >= api )) || log "Orthanc: $api instances indexed but only $files files stored"
-  echo $(( api < files ? api : files ))
+  echo $(( (api < files ? api : files) - WARMUP ))
 }
 
 start_annal() {
@@ -304,31 +327,44 @@ await_quiet() {
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 ROWS=$WORK/rows-$STAMP.txt
 : >"$ROWS"
+# send ARRAY_NAME N LOG_PREFIX: the files in ARRAY_NAME over N parallel storescu associations,
+# each a contiguous share; returns the number of storescu processes that failed.
+send() {
+  local -n files=$1
+  local assocs=$2 prefix=$3 i n=${#files[@]} pids=() failed=0
+  for ((i = 0; i < assocs; i++)); do
+    local from=$((i * n / assocs)) to=$(((i + 1) * n / assocs))
+    timeout "$STORE_TIMEOUT" storescu -R -aet "$CALLING_AET" -aec "$AET" --log-level warn \
+      127.0.0.1 "$PORT" "${files[@]:from:to-from}" >"$RUN/$prefix-$i.log" 2>&1 &
+    pids+=($!)
+  done
+  for i in "${pids[@]}"; do wait "$i" || failed=$((failed + 1)); done
+  return "$failed"
+}
+
 measure() {
-  local target=$1 assocs=$2 run_no=$3 i pids=() failed=0 t0 t1 held load c0 c1
+  local target=$1 assocs=$2 run_no=$3 failed=0 t0 t1 held load c0 c1
   trap stop_target EXIT
   RUN=$WORK/run/$target-$assocs-$run_no
   rm -rf "$RUN"
   mkdir -p "$RUN"
   log "$target, $assocs association(s), run $run_no: starting target"
   "start_$target"
+  if (( WARMUP > 0 )); then
+    log "  warm-up: ${#WARM_FILES[@]} instances of other studies over $assocs association(s)"
+    send WARM_FILES "$assocs" warmup || log "  warm-up: $? storescu process(es) failed"
+  fi
   sync # a previous run's dirty pages must not be written back during this one
   # The machine may be shared: the 1-minute load average at the start goes into the row.
   load=$(cut -d' ' -f1 /proc/loadavg)
   c0=$(group_cpu_ticks)
   t0=$(date +%s.%N)
-  for ((i = 0; i < assocs; i++)); do
-    local from=$((i * INSTANCES / assocs)) to=$(((i + 1) * INSTANCES / assocs))
-    timeout "$STORE_TIMEOUT" storescu -R -aet "$CALLING_AET" -aec "$AET" --log-level warn \
-      127.0.0.1 "$PORT" "${FILES[@]:from:to-from}" >"$RUN/storescu-$i.log" 2>&1 &
-    pids+=($!)
-  done
-  for i in "${pids[@]}"; do wait "$i" || failed=$((failed + 1)); done
+  send FILES "$assocs" store || failed=$?
   t1=$(date +%s.%N)
   c1=$(group_cpu_ticks)
   held=$("count_$target")
   stop_target
-  (( failed == 0 )) || log "$failed storescu process(es) failed: see $RUN/storescu-*.log"
+  (( failed == 0 )) || log "$failed storescu process(es) failed: see $RUN/store-*.log"
   awk -v t="$target" -v a="$assocs" -v n="$INSTANCES" -v h="$held" -v t0="$t0" -v t1="$t1" \
     -v b="$TOTAL_BYTES" -v f="$failed" -v l="$load" -v cpu="$(((c1 - c0) * 100 / CLK_TCK))" 'BEGIN {
       s = t1 - t0; ok = (h == n && f == 0) ? "ok" : "INCOMPLETE"; c = cpu / 100;
@@ -376,6 +412,13 @@ median() { # median inst/s of complete runs of target $1 with $2 associations, o
   echo "Data set: $INSTANCES CT instances ($STUDIES studies x $SERIES series x $PER_SERIES," \
     "${MATRIX}x16 bit, Explicit VR Little Endian, seed $SEED), $TOTAL_BYTES bytes," \
     "sent with DCMTK storescu from the page cache; each association sends a contiguous share."
+  if (( WARMUP > 0 )); then
+    echo "Warm-up: before timing, every fresh target first received $WARMUP instances of other" \
+      "studies (seed $((SEED + 1000))) over the same number of associations, so that Annal's" \
+      "JVM is past its JIT warm-up; \`--warmup 0\` measures from a cold start."
+  else
+    echo "No warm-up (\`--warmup 0\`): timing starts on a freshly started target."
+  fi
   echo
   echo "## Machine"
   echo '```'

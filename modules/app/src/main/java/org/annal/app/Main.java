@@ -26,6 +26,20 @@ import picocli.CommandLine.Model.CommandSpec;
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
+  private static final String COMMON_POOL_PARALLELISM =
+      "java.util.concurrent.ForkJoinPool.common.parallelism";
+
+  static {
+    // With fewer than 3 cores the JDK's common pool has parallelism 1, and CompletableFuture then
+    // runs every *Async continuation on a NEW THREAD. Scala's future converters (behind every
+    // Pekko ask and materialized value seen from Java) make even thenApply async: that was two
+    // threads created per C-STORE. Must be set before anything touches ForkJoinPool.
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+      System.setProperty(COMMON_POOL_PARALLELISM,
+          Integer.toString(Math.max(4, Runtime.getRuntime().availableProcessors())));
+    }
+  }
+
   @Spec CommandSpec spec;
 
   /** {@code annal} alone prints its usage and fails: there is no default subcommand. */

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.annal.archive.impl.DatasetTap;
 import org.annal.archive.impl.HeaderParser;
 import org.annal.archive.impl.HeaderParser.Header;
+import org.annal.archive.impl.RecordBatcher;
 import org.annal.dicom.FileMetaInformation;
 import org.annal.dicom.net.AssociationInfo;
 import org.annal.dicom.net.CStoreHandler;
@@ -44,6 +45,7 @@ import org.slf4j.LoggerFactory;
  *  File Meta Information (PS3.10 §7.1) ─ prepended ───────────────────────────────────┴─▶ BlobStore.put
  *                                                                  (fsync, rename) ──▶ StoredBlob
  *  StoredBlob ─▶ parse header (prefix, or the stored blob if longer) ─▶ validate ─▶ ask Study
+ *             (grouped with concurrent instances of the same study: {@link RecordBatcher})
  *             ─▶ RecordInstance persisted ─▶ C-STORE-RSP status
  * </pre>
  *
@@ -76,10 +78,13 @@ public final class StoreService implements CStoreHandler {
   /** PS3.5 §9.1: digits and dots, at most 64 characters. Leading zeros tolerated (seen in the wild). */
   private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
 
+  /** Instances of one study per journal write at most (below the journal's batch size, 100). */
+  private static final int MAX_BATCH = 32;
+
   private final ActorSystem<?> system;
   private final BlobStore blobStore;
   private final ArchiveSettings settings;
-  private final ClusterSharding sharding;
+  private final RecordBatcher batcher;
   private final Executor blocking;
   private final Clock clock;
 
@@ -92,7 +97,8 @@ public final class StoreService implements CStoreHandler {
     this.system = system;
     this.blobStore = blobStore;
     this.settings = settings;
-    this.sharding = ClusterSharding.get(system);
+    this.batcher = new RecordBatcher(ClusterSharding.get(system), settings.askTimeout(),
+        MAX_BATCH);
     this.blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     this.clock = clock;
   }
@@ -224,9 +230,7 @@ public final class StoreService implements CStoreHandler {
         new Sender(a.callingAeTitle(), a.calledAeTitle(), address(a.peerAddress()),
             a.associationId(), rq.moveOriginatorAeTitle()),
         receivedAt, h.attributes());
-    return sharding.entityRefFor(Study.ENTITY_KEY, h.studyInstanceUid())
-        .<Study.Recorded>askWithStatus(
-            replyTo -> new Study.RecordInstance(instance, replyTo), settings.askTimeout())
+    return batcher.record(instance)
         .thenCompose(recorded -> respond(recorded, blob.key(), a, rq))
         .exceptionally(e -> {
           // The blob stays: if the event still lands it is referenced, else the sweeper takes it.

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -81,11 +83,27 @@ public final class Study
   // ---------------------------------------------------------------------------------- commands
 
   /** What the Study entity accepts. */
-  public sealed interface Command extends CborSerializable permits RecordInstance, GetState {}
+  public sealed interface Command extends CborSerializable
+      permits RecordInstance, RecordInstances, GetState {}
 
   /** Record an instance whose blob is already durable; replies once the event is persisted. */
   public record RecordInstance(ReceivedInstance instance, ActorRef<StatusReply<Recorded>> replyTo)
       implements Command {}
+
+  /**
+   * Record several instances (blobs durable) in ONE journal write: their events are persisted
+   * atomically, in list order, each chained to the one before. Replies once all are persisted,
+   * one {@link Recorded} per instance in the same order. The same SOP Instance UID twice in one
+   * list is a duplicate of its first occurrence, exactly as if sent one after the other. This is
+   * how concurrent C-STOREs of one study share a Cassandra write (group commit per study).
+   */
+  public record RecordInstances(
+      List<ReceivedInstance> instances, ActorRef<StatusReply<RecordedBatch>> replyTo)
+      implements Command {
+    public RecordInstances {
+      instances = List.copyOf(instances);
+    }
+  }
 
   /** Reply the current state. */
   public record GetState(ActorRef<State> replyTo) implements Command {}
@@ -98,9 +116,20 @@ public final class Study
     DUPLICATE_REPLACED
   }
 
-  /** The reply to {@link RecordInstance}: sent only after its events are persisted. */
+  /**
+   * The reply to {@link RecordInstance}: sent only after its events are persisted.
+   *
+   * @param headHash hash of the last event written for this instance
+   */
   public record Recorded(Outcome outcome, String sopInstanceUid, String headHash)
       implements CborSerializable {}
+
+  /** The reply to {@link RecordInstances}: one result per instance, in order. */
+  public record RecordedBatch(List<Recorded> results) implements CborSerializable {
+    public RecordedBatch {
+      results = List.copyOf(results);
+    }
+  }
 
   // ------------------------------------------------------------------------------------ events
 
@@ -219,13 +248,18 @@ public final class Study
 
     /** Folds one event in; used by the entity and by replays outside it (verify, sweeper). */
     public State apply(Event event) {
+      return apply(event, EventHashing.hash(event));
+    }
+
+    /** As {@link #apply(Event)}, with the event's hash already computed by the caller. */
+    State apply(Event event, String eventHash) {
       State next = this;
       if (event instanceof InstanceStored stored) {
         next = withInstance(stored.instance());
       }
       // A duplicate changes nothing but the chain: REPLACED is followed by its InstanceStored.
       return new State(next.studyInstanceUid, next.patient, next.study, next.series,
-          next.instances, eventCount + 1, EventHashing.hash(event));
+          next.instances, eventCount + 1, eventHash);
     }
 
     private State withInstance(ReceivedInstance in) {
@@ -329,6 +363,12 @@ public final class Study
   private final ArchiveSettings settings;
   private final Clock clock;
   private final Set<String> tags;
+  /**
+   * Hashes computed while planning a write, by event identity, so that the event handler does not
+   * compute them again. Only the entity's own thread touches it; entries are removed when applied
+   * (a failed persist leaves its few entries until the entity stops; a miss only costs a hash).
+   */
+  private final Map<Event, String> plannedHashes = new IdentityHashMap<>();
 
   private Study(ActorContext<Command> context, String studyInstanceUid, ArchiveSettings settings,
       Clock clock) {
@@ -353,50 +393,96 @@ public final class Study
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(RecordInstance.class, this::onRecordInstance)
+        .onCommand(RecordInstances.class, this::onRecordInstances)
         .onCommand(GetState.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state))
         .build();
   }
 
   private ReplyEffect<Event, State> onRecordInstance(State state, RecordInstance cmd) {
-    ReceivedInstance in = cmd.instance();
-    if (!in.studyInstanceUid().equals(studyInstanceUid)) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error(
-          "instance of study " + in.studyInstanceUid() + " sent to study " + studyInstanceUid));
+    String wrong = wrongStudy(List.of(cmd.instance()));
+    if (wrong != null) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error(wrong));
     }
-    long now = clock.millis();
-    Instance existing = state.instances().get(in.sopInstanceUid());
-    if (existing == null) {
-      return Effect()
-          .persist(new InstanceStored(in, state.headHash(), settings.nodeId(), settings.site(), now))
-          .thenReply(cmd.replyTo(), s -> recorded(Outcome.STORED, in, s));
-    }
-    DuplicateInstanceReceived.Resolution resolution;
-    if (existing.datasetSha256().equals(in.datasetSha256())) {
-      resolution = DuplicateInstanceReceived.Resolution.ACKNOWLEDGED_IDENTICAL;
-    } else if (settings.duplicatePolicy() == DuplicatePolicy.REPLACE) {
-      resolution = DuplicateInstanceReceived.Resolution.REPLACED;
-    } else {
-      resolution = DuplicateInstanceReceived.Resolution.KEPT_FIRST;
-    }
-    DuplicateInstanceReceived duplicate = new DuplicateInstanceReceived(in.sopInstanceUid(),
-        resolution, existing.datasetSha256(), in.datasetSha256(), in, state.headHash(),
-        settings.nodeId(), settings.site(), now);
-    return switch (resolution) {
-      case ACKNOWLEDGED_IDENTICAL -> Effect().persist(duplicate)
-          .thenReply(cmd.replyTo(), s -> recorded(Outcome.DUPLICATE_IDENTICAL, in, s));
-      case KEPT_FIRST -> Effect().persist(duplicate)
-          .thenReply(cmd.replyTo(), s -> recorded(Outcome.DUPLICATE_KEPT_FIRST, in, s));
-      case REPLACED -> {
-        InstanceStored replacement = new InstanceStored(in, EventHashing.hash(duplicate),
-            settings.nodeId(), settings.site(), now);
-        yield Effect().persist(List.of(duplicate, replacement))
-            .thenReply(cmd.replyTo(), s -> recorded(Outcome.DUPLICATE_REPLACED, in, s));
-      }
-    };
+    Plan plan = plan(state, List.of(cmd.instance()));
+    return Effect().persist(plan.events())
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(plan.results().get(0)));
   }
 
-  private static StatusReply<Recorded> recorded(Outcome outcome, ReceivedInstance in, State s) {
-    return StatusReply.success(new Recorded(outcome, in.sopInstanceUid(), s.headHash()));
+  private ReplyEffect<Event, State> onRecordInstances(State state, RecordInstances cmd) {
+    String wrong = wrongStudy(cmd.instances());
+    if (wrong != null) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error(wrong));
+    }
+    if (cmd.instances().isEmpty()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(new RecordedBatch(List.of())));
+    }
+    Plan plan = plan(state, cmd.instances());
+    return Effect().persist(plan.events())
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(new RecordedBatch(plan.results())));
+  }
+
+  private String wrongStudy(List<ReceivedInstance> instances) {
+    for (ReceivedInstance in : instances) {
+      if (!in.studyInstanceUid().equals(studyInstanceUid)) {
+        return "instance of study " + in.studyInstanceUid() + " sent to study " + studyInstanceUid;
+      }
+    }
+    return null;
+  }
+
+  /** The events for some instances, in order and chained, and the reply for each. */
+  private record Plan(List<Event> events, List<Recorded> results) {}
+
+  private Plan plan(State state, List<ReceivedInstance> instances) {
+    long now = clock.millis();
+    List<Event> events = new ArrayList<>(instances.size());
+    List<Recorded> results = new ArrayList<>(instances.size());
+    // Data set SHA-256 of instances stored earlier in this same write.
+    Map<String, String> storedNow = new HashMap<>();
+    String head = state.headHash();
+    for (ReceivedInstance in : instances) {
+      String uid = in.sopInstanceUid();
+      String existingSha = storedNow.get(uid);
+      if (existingSha == null) {
+        Instance existing = state.instances().get(uid);
+        existingSha = existing == null ? null : existing.datasetSha256();
+      }
+      Outcome outcome;
+      if (existingSha == null) {
+        head = add(events, new InstanceStored(in, head, settings.nodeId(), settings.site(), now));
+        storedNow.put(uid, in.datasetSha256());
+        outcome = Outcome.STORED;
+      } else {
+        DuplicateInstanceReceived.Resolution resolution;
+        if (existingSha.equals(in.datasetSha256())) {
+          resolution = DuplicateInstanceReceived.Resolution.ACKNOWLEDGED_IDENTICAL;
+          outcome = Outcome.DUPLICATE_IDENTICAL;
+        } else if (settings.duplicatePolicy() == DuplicatePolicy.REPLACE) {
+          resolution = DuplicateInstanceReceived.Resolution.REPLACED;
+          outcome = Outcome.DUPLICATE_REPLACED;
+        } else {
+          resolution = DuplicateInstanceReceived.Resolution.KEPT_FIRST;
+          outcome = Outcome.DUPLICATE_KEPT_FIRST;
+        }
+        head = add(events, new DuplicateInstanceReceived(uid, resolution, existingSha,
+            in.datasetSha256(), in, head, settings.nodeId(), settings.site(), now));
+        if (resolution == DuplicateInstanceReceived.Resolution.REPLACED) {
+          // The replacement follows its duplicate record in the same atomic write.
+          head = add(events, new InstanceStored(in, head, settings.nodeId(), settings.site(), now));
+          storedNow.put(uid, in.datasetSha256());
+        }
+      }
+      results.add(new Recorded(outcome, uid, head));
+    }
+    return new Plan(events, results);
+  }
+
+  /** Appends an event and returns its hash: the next event's prevHash. */
+  private String add(List<Event> events, Event event) {
+    String hash = EventHashing.hash(event);
+    plannedHashes.put(event, hash);
+    events.add(event);
+    return hash;
   }
 
   @Override
@@ -409,7 +495,8 @@ public final class Study
             context.getLog().error("Hash chain broken in {} at event {}: prevHash {} but head {}",
                 persistenceId().id(), state.eventCount() + 1, event.prevHash(), state.headHash());
           }
-          return state.apply(event);
+          String hash = plannedHashes.remove(event);
+          return hash == null ? state.apply(event) : state.apply(event, hash);
         });
   }
 

@@ -253,6 +253,60 @@ class StoreServiceTest {
   }
 
   @Test
+  void concurrentInstancesOfOneStudyShareJournalWrites() throws Exception {
+    // Each journal write takes 300 ms, so C-STOREs arriving meanwhile must wait and go together.
+    List<Integer> writeSizes = java.util.Collections.synchronizedList(new ArrayList<>());
+    PersistenceTestKit.create(testKit.system()).withPolicy((persistenceId, operation) -> {
+      if (operation instanceof org.apache.pekko.persistence.testkit.WriteEvents write) {
+        writeSizes.add(write.getBatch().size());
+        try {
+          Thread.sleep(300);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return org.apache.pekko.persistence.testkit.ProcessingSuccess$.MODULE$;
+    });
+    byte[] dataset = datasetOf(CT);
+    StoreService service = service(settings);
+    String prefix = CT_SOP_INSTANCE.substring(0, CT_SOP_INSTANCE.length() - 1);
+    List<java.util.concurrent.CompletableFuture<DimseStatus>> results = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      byte[] copy = withLastUidDigit(dataset, CT_SOP_INSTANCE, (char) ('0' + i));
+      results.add(Source.from(chunks(copy, 4096))
+          .runWith(service.onCStore(association(), request(prefix + i), EXPLICIT_LE),
+              testKit.system())
+          .toCompletableFuture());
+    }
+    for (var result : results) {
+      assertEquals(DimseStatus.SUCCESS, result.get(20, TimeUnit.SECONDS));
+    }
+    Study.State state = studyState(studyUidOfCt());
+    assertEquals(8, state.instances().size());
+    assertEquals(8, state.eventCount());
+    assertEquals(8, writeSizes.stream().mapToInt(Integer::intValue).sum(), writeSizes.toString());
+    assertTrue(writeSizes.size() < 8, "instances waiting for a write share the next one: "
+        + writeSizes);
+  }
+
+  /** The data set with the last digit of one UID value replaced (same length, still valid). */
+  static byte[] withLastUidDigit(byte[] dataset, String uid, char digit) {
+    byte[] needle = uid.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] out = dataset.clone();
+    outer:
+    for (int i = 0; i + needle.length <= out.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (out[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      out[i + needle.length - 1] = (byte) digit;
+      return out;
+    }
+    throw new IllegalArgumentException("UID not in data set: " + uid);
+  }
+
+  @Test
   void failingJournalIsOutOfResourcesAndBlobStaysForTheSweeper() throws Exception {
     PersistenceTestKit.create(testKit.system()).failNextPersisted();
     DimseStatus status = store(service(settings), request(CT_SOP_INSTANCE),

@@ -164,6 +164,72 @@ class StudyTest {
   }
 
   @Test
+  void severalInstancesAreRecordedInOneWriteChainedAndInOrder() {
+    var kit = kit(Fixtures.settings());
+    var first = record(kit, instance("1.2.3.1", sha('a'), "0000aaaa-1"));
+    List<ReceivedInstance> batch = List.of(
+        instance("1.2.3.2", sha('b'), "0000aaaa-2"),
+        instance("1.2.3.1", sha('a'), "0000aaaa-3"), // identical to one already held
+        instance("1.2.3.4", sha('d'), "0000aaaa-4"),
+        instance("1.2.3.4", sha('e'), "0000aaaa-5")); // differs from its twin earlier in this batch
+    CommandResultWithReply<Study.Command, Event, State, StatusReply<Study.RecordedBatch>> result =
+        kit.runCommand(replyTo -> new Study.RecordInstances(batch, replyTo));
+
+    List<Recorded> results = result.reply().getValue().results();
+    assertEquals(List.of(Outcome.STORED, Outcome.DUPLICATE_IDENTICAL, Outcome.STORED,
+        Outcome.DUPLICATE_KEPT_FIRST), results.stream().map(Recorded::outcome).toList());
+    assertEquals(List.of("1.2.3.2", "1.2.3.1", "1.2.3.4", "1.2.3.4"),
+        results.stream().map(Recorded::sopInstanceUid).toList());
+    List<Event> events = result.events();
+    assertEquals(4, events.size());
+    var kept = assertInstanceOf(DuplicateInstanceReceived.class, events.get(3));
+    assertEquals(sha('d'), kept.existingDatasetSha256(), "duplicate of the batch's own instance");
+    // One chain, as if the instances had come one by one; each result names its own last event.
+    assertEquals(EventHashing.hash(first.event()), events.get(0).prevHash());
+    for (int i = 1; i < events.size(); i++) {
+      assertEquals(EventHashing.hash(events.get(i - 1)), events.get(i).prevHash(), "event " + i);
+    }
+    for (int i = 0; i < events.size(); i++) {
+      assertEquals(EventHashing.hash(events.get(i)), results.get(i).headHash(), "result " + i);
+    }
+    State state = kit.restart().state();
+    assertEquals(5, state.eventCount());
+    assertEquals(EventHashing.hash(events.get(3)), state.headHash());
+    assertEquals(Set.of("1.2.3.1", "1.2.3.2", "1.2.3.4"), state.instances().keySet());
+    assertEquals(sha('d'), state.instances().get("1.2.3.4").datasetSha256());
+  }
+
+  @Test
+  void replaceInsideOneWriteReplacesTheBatchsOwnInstance() {
+    var kit = kit(Fixtures.settings().withDuplicatePolicy(DuplicatePolicy.REPLACE));
+    List<ReceivedInstance> batch = List.of(
+        instance("1.2.3.1", sha('a'), "0000aaaa-1"),
+        instance("1.2.3.1", sha('c'), "0000aaaa-2"));
+    CommandResultWithReply<Study.Command, Event, State, StatusReply<Study.RecordedBatch>> result =
+        kit.runCommand(replyTo -> new Study.RecordInstances(batch, replyTo));
+
+    assertEquals(List.of(Outcome.STORED, Outcome.DUPLICATE_REPLACED),
+        result.reply().getValue().results().stream().map(Recorded::outcome).toList());
+    assertEquals(3, result.events().size());
+    assertEquals("0000aaaa-2", kit.restart().state().instances().get("1.2.3.1").placements()
+        .iterator().next().blobKey());
+  }
+
+  @Test
+  void aBatchWithAnInstanceOfAnotherStudyIsRefusedWhole() {
+    var kit = kit(Fixtures.settings());
+    ReceivedInstance in = instance("1.2.3.1", sha('a'), "0000aaaa-1");
+    ReceivedInstance wrong = new ReceivedInstance("9.9.9", in.seriesInstanceUid(),
+        "1.2.3.2", in.sopClassUid(), in.transferSyntaxUid(), in.size(), in.sha256(),
+        in.datasetSha256(), in.placement(), in.source(), in.receivedAt(), in.attributes());
+    CommandResultWithReply<Study.Command, Event, State, StatusReply<Study.RecordedBatch>> result =
+        kit.runCommand(replyTo -> new Study.RecordInstances(List.of(in, wrong), replyTo));
+
+    assertTrue(result.reply().isError());
+    assertTrue(result.hasNoEvents());
+  }
+
+  @Test
   void instanceOfAnotherStudyIsRefused() {
     var kit = kit(Fixtures.settings());
     ReceivedInstance in = instance("1.2.3.1", sha('a'), "0000aaaa-1");

@@ -79,7 +79,7 @@ public record EmbeddedCassandraSettings(
 
   /**
    * Defaults for a node whose Annal data directory is {@code dataDir}: Cassandra lives in
-   * {@code dataDir/cassandra}, on free ports, with a 1 GB heap and group commit.
+   * {@code dataDir/cassandra}, on free ports, with a 1 GB heap and batch commit.
    */
   public static EmbeddedCassandraSettings forDataDir(Path dataDir) {
     return new EmbeddedCassandraSettings(
@@ -90,7 +90,7 @@ public record EmbeddedCassandraSettings(
         0,
         -1,
         "1g",
-        "group",
+        "batch",
         Duration.ofMillis(2),
         Duration.ofSeconds(120),
         Duration.ofSeconds(60),

@@ -7,7 +7,7 @@
  * from {@code modules/cassandra-dist/target/lib} (see {@code CassandraLibraries}); the Cassandra JVM
  * runs {@code org.annal.cassandra.dist.OrphanGuard}, which exits when this JVM's end of its stdin
  * closes, so Cassandra never outlives the node, even after {@code kill -9}. Writes are acknowledged
- * after their commit-log fsync ({@code commitlog_sync: group}, 2 ms window).
+ * after their commit-log fsync ({@code commitlog_sync: batch} by default).
  *
  * <p>Measured on the shared 2-core machine: start to ready 15–25 s with the class-data-sharing
  * archive (30–67 s without, depending on load), RSS ~0.95 GB with a 512 MB heap and ~1.5 GB with

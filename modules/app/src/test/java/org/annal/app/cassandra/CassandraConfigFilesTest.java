@@ -14,14 +14,27 @@ class CassandraConfigFilesTest {
 
   @Test
   void groupCommitWithItsWindowAndNoPeriod() {
-    String yaml =
-        CassandraConfigFiles.yaml(layout, EmbeddedCassandraSettings.forDataDir(Path.of("/d")), 19042, 17000);
+    EmbeddedCassandraSettings group =
+        EmbeddedCassandraSettings.fromConfig(
+            com.typesafe.config.ConfigFactory.parseString("annal.cassandra.embedded.commitlog-sync = group")
+                .withFallback(com.typesafe.config.ConfigFactory.parseResources("cassandra-embedded.conf")),
+            Path.of("/d"));
+    String yaml = CassandraConfigFiles.yaml(layout, group, 19042, 17000);
 
     assertTrue(yaml.contains("commitlog_sync: group\n"), yaml);
     assertTrue(yaml.contains("commitlog_sync_group_window: 2ms\n"), yaml);
     // Cassandra refuses a period next to group/batch (stack-notes).
     assertFalse(yaml.contains("commitlog_sync_period"), yaml);
     assertFalse(yaml.contains("batch_window"), yaml);
+  }
+
+  @Test
+  void defaultIsBatchCommitWithFewRequestThreads() {
+    String yaml = CassandraConfigFiles.yaml(
+        layout, EmbeddedCassandraSettings.forDataDir(Path.of("/d")), 19042, 17000);
+    assertTrue(yaml.contains("commitlog_sync: batch\n"), yaml);
+    assertTrue(yaml.contains("concurrent_writes: 4\n"), yaml);
+    assertTrue(yaml.contains("native_transport_max_threads: 4\n"), yaml);
   }
 
   @Test

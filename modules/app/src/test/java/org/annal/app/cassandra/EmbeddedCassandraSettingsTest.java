@@ -31,7 +31,7 @@ class EmbeddedCassandraSettingsTest {
     assertEquals(7000, settings.storagePort());
     assertEquals(-1, settings.jmxPort());
     assertEquals("1g", settings.heap());
-    assertEquals("group", settings.commitlogSync());
+    assertEquals("batch", settings.commitlogSync());
     assertEquals(Duration.ofMillis(2), settings.commitlogSyncGroupWindow());
     assertEquals(Duration.ofSeconds(120), settings.startTimeout());
     assertEquals(Duration.ofSeconds(60), settings.stopTimeout());
