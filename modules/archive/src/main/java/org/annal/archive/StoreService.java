@@ -106,24 +106,24 @@ public final class StoreService implements CStoreHandler {
   @Override
   public Sink<ByteString, CompletionStage<DimseStatus>> onCStore(
       AssociationInfo association, CStoreRq request, String transferSyntaxUid) {
-    // Per materialization: each C-STORE gets its own tap (digest, prefix).
-    return Sink.<ByteString, CompletionStage<DimseStatus>>fromMaterializer((mat, attributes) -> {
-      DatasetTap tap = new DatasetTap(settings.headerPrefixLimit());
-      byte[] meta = FileMetaInformation.of(request.affectedSopClassUid(),
-          request.affectedSopInstanceUid(), transferSyntaxUid, association.callingAeTitle())
-          .encode();
-      return Flow.of(ByteString.class)
-          .map(tap::accept)
-          // Only failures of the incoming data set pass here; the store's own fail downstream.
-          .mapError(Throwable.class, tap::upstreamFailed)
-          .prepend(Source.single(ByteString.fromArrayUnsafe(meta)))
-          .toMat(blobStore.put(), Keep.right())
-          .mapMaterializedValue(stored -> stored
-              .handle((blob, error) -> error == null
-                  ? afterStored(association, request, transferSyntaxUid, meta.length, tap, blob)
-                  : notStored(association, request, tap, error))
-              .thenCompose(s -> s));
-    }).mapMaterializedValue(status -> status.thenCompose(s -> s));
+    // The association materializes this sink exactly once (CStoreHandler), so the tap (digest,
+    // prefix) created here belongs to this C-STORE alone.
+    byte[] meta = FileMetaInformation.of(request.affectedSopClassUid(),
+        request.affectedSopInstanceUid(), transferSyntaxUid, association.callingAeTitle())
+        .encode();
+    // The meta header rides on the first data set chunk (a rope, no copy): cheaper than a
+    // prepend, which is a fan-in stage per C-STORE.
+    DatasetTap tap = new DatasetTap(settings.headerPrefixLimit(), ByteString.fromArrayUnsafe(meta));
+    return Flow.of(ByteString.class)
+        .map(tap::accept)
+        // Only failures of the incoming data set pass here; the store's own fail downstream.
+        .mapError(Throwable.class, tap::upstreamFailed)
+        .toMat(blobStore.put(), Keep.right())
+        .mapMaterializedValue(stored -> stored
+            .handle((blob, error) -> error == null
+                ? afterStored(association, request, transferSyntaxUid, meta.length, tap, blob)
+                : notStored(association, request, tap, error))
+            .thenCompose(s -> s));
   }
 
   /**
@@ -149,6 +149,9 @@ public final class StoreService implements CStoreHandler {
   private CompletionStage<DimseStatus> afterStored(AssociationInfo a, CStoreRq rq, String ts,
       int metaLength, DatasetTap tap, StoredBlob blob) {
     long receivedAt = clock.millis();
+    if (tap.size() == 0) {
+      return reject(blob.key(), DimseStatus.of(Status.CANNOT_UNDERSTAND, "Empty data set"), a, rq);
+    }
     if (blob.size() != metaLength + tap.size()) {
       return reject(blob.key(), DimseStatus.of(Status.PROCESSING_FAILURE,
           "Stored size differs from received size"), a, rq);

@@ -111,8 +111,8 @@ public final class FileSystemBlobStore implements BlobStore {
 
   @Override
   public Sink<ByteString, CompletionStage<StoredBlob>> put() {
-    return Sink.fromGraph(new BlobWriteStage(layout, buffers))
-        .async(settings.blockingDispatcher());
+    // Fused with the caller's stream; the stage hands its blocking work to the blocking executor.
+    return Sink.fromGraph(new BlobWriteStage(layout, buffers, blockingExecutor));
   }
 
   @Override

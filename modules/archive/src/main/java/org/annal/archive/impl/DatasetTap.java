@@ -13,16 +13,26 @@ import org.apache.pekko.util.ByteString;
  */
 public final class DatasetTap {
   private final int limit;
+  private ByteString head;
   private final MessageDigest digest = Sha256.newDigest();
   private ByteString prefix = ByteString.emptyByteString();
   private long size;
   private volatile boolean upstreamFailed;
 
   public DatasetTap(int limit) {
-    this.limit = limit;
+    this(limit, ByteString.emptyByteString());
   }
 
-  /** Observes a chunk and passes it on unchanged. */
+  /**
+   * @param head bytes to put in front of the first chunk passed on (not hashed, not counted): the
+   *     PS3.10 meta header of the blob. Nothing is passed on for an empty data set.
+   */
+  public DatasetTap(int limit, ByteString head) {
+    this.limit = limit;
+    this.head = head;
+  }
+
+  /** Observes a chunk and passes it on unchanged (after the head, for the first one). */
   public ByteString accept(ByteString chunk) {
     for (ByteBuffer buffer : chunk.getByteBuffers()) {
       digest.update(buffer);
@@ -33,6 +43,11 @@ public final class DatasetTap {
       // Concatenation is a rope (no copy); compacting only the piece kept stops it pinning a
       // larger network buffer it may be a slice of.
       prefix = prefix.concat(chunk.take(room).compact());
+    }
+    if (head != null) {
+      ByteString first = head.concat(chunk);
+      head = null;
+      return first;
     }
     return chunk;
   }

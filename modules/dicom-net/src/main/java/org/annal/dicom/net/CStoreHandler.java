@@ -22,9 +22,12 @@ public interface CStoreHandler {
    * PDU) the sink's upstream fails, so a handler must never report success for a partial data set.
    * If the sink cancels early, the rest of the data set is read and discarded.
    *
+   * <p>The returned sink is materialized exactly once, so it may hold per-C-STORE state created
+   * here (no need for {@code Sink.fromMaterializer}, which costs a materialization per C-STORE).
+   *
    * <p>Runs on the association's stream (the sink is materialized into it): neither this method
-   * nor the sink's stages may block; put blocking I/O behind an async boundary on a blocking
-   * dispatcher (as {@code FileIO} does). An exception thrown here answers A700 too.
+   * nor the sink's stages may block; hand blocking I/O to a blocking dispatcher (an async boundary
+   * as {@code FileIO} does, or tasks on an executor). An exception thrown here answers A700 too.
    */
   Sink<ByteString, CompletionStage<DimseStatus>> onCStore(
       AssociationInfo association, CStoreRq request, String transferSyntaxUid);
