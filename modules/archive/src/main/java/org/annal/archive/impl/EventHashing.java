@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import org.annal.archive.Study;
 
 /**
@@ -44,7 +47,7 @@ public final class EventHashing {
   /** The canonical form described above. */
   public static byte[] canonicalBytes(Study.Event event) {
     try {
-      return CANONICAL.writeValueAsString(event).getBytes(StandardCharsets.UTF_8);
+      return CANONICAL.writeValueAsBytes(event);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("event cannot be written as canonical JSON: " + event, e);
     }
@@ -52,6 +55,13 @@ public final class EventHashing {
 
   /** The event's hash: what the next event of the study carries as {@code prevHash}. */
   public static String hash(Study.Event event) {
-    return Sha256.of(canonicalBytes(event));
+    // Streamed into the digest: no String, no byte array of the whole form (once per event).
+    MessageDigest digest = Sha256.newDigest();
+    try (OutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), digest)) {
+      CANONICAL.writeValue(out, event);
+    } catch (IOException e) {
+      throw new IllegalStateException("event cannot be written as canonical JSON: " + event, e);
+    }
+    return Sha256.hex(digest.digest());
   }
 }
