@@ -66,7 +66,7 @@ class EmbeddedCassandraIT {
         "Embedded Cassandra: first start to ready %d ms, RSS %d MiB (heap 512m)%n",
         readyMillis, rssKib(cassandra.pid()) / 1024);
     String yaml = read(dataDir.resolve("cassandra/cassandra.yaml"));
-    assertTrue(yaml.contains("commitlog_sync: group\n"), yaml);
+    assertTrue(yaml.contains("commitlog_sync: batch\n"), yaml);
     assertEquals(String.valueOf(cassandra.pid()), read(dataDir.resolve("cassandra/cassandra.pid")).trim());
 
     try (CqlSession session = session()) {
