@@ -14,7 +14,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -68,11 +70,26 @@ public final class EmbeddedCassandra implements AutoCloseable {
    * stopped first. Ports given as 0 are chosen now and kept for {@link #restart()}.
    */
   public static EmbeddedCassandra start(EmbeddedCassandraSettings settings) {
+    return start(settings, Set.of());
+  }
+
+  /**
+   * As {@link #start(EmbeddedCassandraSettings)}, never choosing one of {@code reserved} for a port
+   * given as 0: the node's own ports, which are free now only because the node binds them later.
+   * (A benchmark once gave the node a cluster port that Cassandra had also picked; the node's
+   * self-join then spoke Artery to Cassandra's storage port and Cassandra exited.)
+   */
+  public static EmbeddedCassandra start(EmbeddedCassandraSettings settings, Set<Integer> reserved) {
     Path libDir = CassandraLibraries.locate(settings.libDir());
-    int nativePort = settings.nativePort() != 0 ? settings.nativePort() : freePort(settings);
+    Set<Integer> taken = new HashSet<>(reserved);
+    int nativePort = settings.nativePort() != 0 ? settings.nativePort() : freePort(settings, taken);
+    taken.add(nativePort);
     // storage_port and ssl_storage_port = +1 must both be free.
-    int storagePort = settings.storagePort() != 0 ? settings.storagePort() : freePortPair(settings);
-    int jmxPort = settings.jmxPort() != 0 ? settings.jmxPort() : freePort(settings);
+    int storagePort =
+        settings.storagePort() != 0 ? settings.storagePort() : freePortPair(settings, taken);
+    taken.add(storagePort);
+    taken.add(storagePort + 1);
+    int jmxPort = settings.jmxPort() != 0 ? settings.jmxPort() : freePort(settings, taken);
     EmbeddedCassandra cassandra =
         new EmbeddedCassandra(settings, libDir, nativePort, storagePort, jmxPort);
     cassandra.launch();
@@ -363,25 +380,31 @@ public final class EmbeddedCassandra implements AutoCloseable {
     }
   }
 
-  private static int freePort(EmbeddedCassandraSettings settings) {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(false);
-      socket.bind(new InetSocketAddress(settings.listenAddress(), 0));
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on " + settings.listenAddress(), e);
+  /** A free port not in {@code taken}. */
+  static int freePort(EmbeddedCassandraSettings settings, Set<Integer> taken) {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.setReuseAddress(false);
+        socket.bind(new InetSocketAddress(settings.listenAddress(), 0));
+        if (!taken.contains(socket.getLocalPort())) {
+          return socket.getLocalPort();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("no free port on " + settings.listenAddress(), e);
+      }
     }
+    throw new EmbeddedCassandraException("no free port on " + settings.listenAddress());
   }
 
-  /** A free port p whose p + 1 is free too. */
-  private static int freePortPair(EmbeddedCassandraSettings settings) {
+  /** A free port p whose p + 1 is free too, neither in {@code taken}. */
+  private static int freePortPair(EmbeddedCassandraSettings settings, Set<Integer> taken) {
     for (int attempt = 0; attempt < 50; attempt++) {
-      int port = freePort(settings);
-      if (port < 65535) {
+      int port = freePort(settings, taken);
+      if (port < 65535 && !taken.contains(port + 1)) {
         try (ServerSocket next = new ServerSocket()) {
           next.bind(new InetSocketAddress(settings.listenAddress(), port + 1));
           return port;
-        } catch (IOException taken) {
+        } catch (IOException inUse) {
           // Try another.
         }
       }

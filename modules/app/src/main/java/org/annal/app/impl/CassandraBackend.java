@@ -2,6 +2,9 @@
 package org.annal.app.impl;
 
 import java.net.InetSocketAddress;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.annal.app.cassandra.EmbeddedCassandra;
 import org.annal.app.cassandra.EmbeddedCassandraSettings;
 import org.annal.app.config.AnnalConfig;
@@ -16,6 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CassandraBackend implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CassandraBackend.class);
+
+  private static final String ARTERY_PORT = "pekko.remote.artery.canonical.port";
 
   private final EmbeddedCassandra embedded;
   private final HostAndPort contactPoint;
@@ -32,8 +37,13 @@ public final class CassandraBackend implements AutoCloseable {
       log.atInfo().addKeyValue("event", "cassandra_external").log("Using Cassandra at {}", external);
       return new CassandraBackend(null, external);
     }
+    // The node binds these only after Cassandra is up: Cassandra must not take them meanwhile.
+    Set<Integer> nodePorts = new HashSet<>(List.of(config.httpPort(), config.dicomPort()));
+    if (config.underlying().hasPath(ARTERY_PORT)) {
+      nodePorts.add(config.underlying().getInt(ARTERY_PORT));
+    }
     EmbeddedCassandra cassandra = EmbeddedCassandra.start(
-        EmbeddedCassandraSettings.fromConfig(config.underlying(), config.dataDir()));
+        EmbeddedCassandraSettings.fromConfig(config.underlying(), config.dataDir()), nodePorts);
     try {
       String version = cassandra.awaitReady();
       InetSocketAddress contact = cassandra.contactPoint();
