@@ -12,14 +12,17 @@ import org.junit.jupiter.api.Test;
 class CassandraConfigFilesTest {
   private final CassandraLayout layout = new CassandraLayout(Path.of("/data/it's here/cassandra"));
 
+  /** The documented defaults with {@code commitlog-sync} set to {@code mode}. */
+  private static EmbeddedCassandraSettings withSync(String mode) {
+    return EmbeddedCassandraSettings.fromConfig(
+        com.typesafe.config.ConfigFactory.parseString("annal.cassandra.embedded.commitlog-sync = " + mode)
+            .withFallback(com.typesafe.config.ConfigFactory.parseResources("cassandra-embedded.conf")),
+        Path.of("/d"));
+  }
+
   @Test
   void groupCommitWithItsWindowAndNoPeriod() {
-    EmbeddedCassandraSettings group =
-        EmbeddedCassandraSettings.fromConfig(
-            com.typesafe.config.ConfigFactory.parseString("annal.cassandra.embedded.commitlog-sync = group")
-                .withFallback(com.typesafe.config.ConfigFactory.parseResources("cassandra-embedded.conf")),
-            Path.of("/d"));
-    String yaml = CassandraConfigFiles.yaml(layout, group, 19042, 17000);
+    String yaml = CassandraConfigFiles.yaml(layout, withSync("group"), 19042, 17000);
 
     assertTrue(yaml.contains("commitlog_sync: group\n"), yaml);
     assertTrue(yaml.contains("commitlog_sync_group_window: 2ms\n"), yaml);
@@ -39,12 +42,7 @@ class CassandraConfigFilesTest {
 
   @Test
   void batchCommitHasNoOtherCommitLogSyncKey() {
-    EmbeddedCassandraSettings batch =
-        EmbeddedCassandraSettings.fromConfig(
-            com.typesafe.config.ConfigFactory.parseString("annal.cassandra.embedded.commitlog-sync = batch")
-                .withFallback(com.typesafe.config.ConfigFactory.parseResources("cassandra-embedded.conf")),
-            Path.of("/d"));
-    String yaml = CassandraConfigFiles.yaml(layout, batch, 19042, 17000);
+    String yaml = CassandraConfigFiles.yaml(layout, withSync("batch"), 19042, 17000);
 
     List<String> syncKeys = yaml.lines().filter(l -> l.startsWith("commitlog_sync")).toList();
     assertEquals(List.of("commitlog_sync: batch"), syncKeys);
