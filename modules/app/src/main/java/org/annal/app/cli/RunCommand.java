@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.annal.app.Node;
 import org.annal.app.config.AnnalConfig;
-import org.annal.app.config.HostAndPort;
 import org.annal.app.impl.CassandraBackend;
 import org.annal.app.impl.DataDirLock;
 import org.annal.app.impl.LogFiles;
@@ -16,6 +15,7 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,9 +31,7 @@ import picocli.CommandLine.Option;
 public final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
-  @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "Data directory (default: ./annal-data, config annal.data-dir).")
-  Path dataDir;
+  @Mixin NodeDataOptions data;
 
   @Option(names = "--dicom-port", paramLabel = "PORT",
       description = "DICOM port (default: 11112, config annal.dicom.port; 0 = any free port).")
@@ -51,23 +49,13 @@ public final class RunCommand implements Callable<Integer> {
       description = "Pekko cluster port (default: 25520, config pekko.remote.artery.canonical.port).")
   Integer clusterPort;
 
-  @Option(names = "--cassandra", paramLabel = "HOST:PORT", converter = HostAndPortConverter.class,
-      description = "External Cassandra; default: start an embedded one under DATA_DIR/cassandra.")
-  HostAndPort cassandra;
-
-  @Option(names = "--config", paramLabel = "FILE.conf",
-      description = "HOCON file layered over the defaults (flags still win).")
-  Path configFile;
-
   /** The configuration these flags produce (also what the tests check). */
   public AnnalConfig config() {
-    return AnnalConfig.load(configFile, new AnnalConfig.Overrides()
-        .put("annal.data-dir", dataDir)
+    return data.load(new AnnalConfig.Overrides()
         .put("annal.dicom.port", dicomPort)
         .put("annal.http.port", httpPort)
         .put("annal.dicom.ae-title", aeTitle)
-        .put("pekko.remote.artery.canonical.port", clusterPort)
-        .put("annal.cassandra.external", cassandra == null ? null : cassandra.toString()));
+        .put("pekko.remote.artery.canonical.port", clusterPort));
   }
 
   @Override

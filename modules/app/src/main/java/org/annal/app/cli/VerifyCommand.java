@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.annal.app.cassandra.EmbeddedCassandraSettings;
 import org.annal.app.config.AnnalConfig;
-import org.annal.app.config.HostAndPort;
 import org.annal.app.impl.CassandraBackend;
 import org.annal.app.impl.DataDirLock;
 import org.annal.app.impl.JournalWarmup;
@@ -22,6 +21,7 @@ import org.annal.storage.FileSystemBlobStore;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,17 +42,7 @@ public final class VerifyCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "Data directory (default: ./annal-data, config annal.data-dir).")
-  Path dataDir;
-
-  @Option(names = "--cassandra", paramLabel = "HOST:PORT", converter = HostAndPortConverter.class,
-      description = "External Cassandra; default: start the data dir's embedded one.")
-  HostAndPort cassandra;
-
-  @Option(names = "--config", paramLabel = "FILE.conf",
-      description = "HOCON file layered over the defaults (flags still win).")
-  Path configFile;
+  @Mixin NodeDataOptions data;
 
   @Override
   public Integer call() throws Exception {
@@ -60,9 +50,7 @@ public final class VerifyCommand implements Callable<Integer> {
     LogFiles.defaultLevel("WARN");
     // Its problems are printed below, one line each; the logger would repeat them.
     LogFiles.level("org.annal.archive.StudyVerifier", "ERROR");
-    AnnalConfig config = AnnalConfig.load(configFile, new AnnalConfig.Overrides()
-        .put("annal.data-dir", dataDir)
-        .put("annal.cassandra.external", cassandra == null ? null : cassandra.toString()));
+    AnnalConfig config = data.load(new AnnalConfig.Overrides());
     Path dir = config.dataDir();
     if (!Files.isDirectory(dir)) {
       throw new IllegalArgumentException("no data dir " + dir);
