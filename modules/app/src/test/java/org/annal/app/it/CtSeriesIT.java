@@ -122,18 +122,10 @@ class CtSeriesIT {
   @Test
   @Order(3)
   void gracefulStopDuringIngest() {
-    List<ExternalTool.Started> senders = new ArrayList<>();
-    for (int i = 0; i < PARALLEL; i++) {
-      List<Path> part = new ArrayList<>();
-      for (Path file : interrupted.files()) {
-        if (file.getParent().equals(interruptedDirs.get(i))) {
-          part.add(file);
-        }
-      }
-      senders.add(ExternalTool.start(node.workDir().resolve("storescu-interrupted-" + i + ".log"),
-          Dcmtk.storescu(node.dicomPort(), AnnalNode.AE_TITLE, List.of(), part)));
-    }
-    Await.until(Duration.ofSeconds(120), "20 Success responses", () -> successes(senders) >= 20, () -> node.tail(20));
+    List<ExternalTool.Started> senders = Dcmtk.storescuPerDirectory(node.workDir(),
+        "storescu-interrupted", node.dicomPort(), interruptedDirs, interrupted.files());
+    Await.until(Duration.ofSeconds(120), "20 Success responses",
+        () -> Dcmtk.successesSoFar(senders) >= 20, () -> node.tail(20));
     long begin = System.nanoTime();
     int exit = node.stop();
     double stopSeconds = (System.nanoTime() - begin) / 1e9;
@@ -194,14 +186,6 @@ class CtSeriesIT {
       assertEquals(interruptedStored, api.study(interrupted.studyInstanceUid()).instances().size(),
           "verify and the study state disagree on the interrupted study");
     }
-  }
-
-  private static long successes(List<ExternalTool.Started> senders) {
-    long n = 0;
-    for (ExternalTool.Started sender : senders) {
-      n += sender.outputSoFar().lines().filter(l -> l.startsWith("I: Received Store Response (Success)")).count();
-    }
-    return n;
   }
 
   /** All instances listed once with a blob whose data set is the generated file's, byte for byte. */

@@ -68,6 +68,33 @@ final class Dcmtk {
   }
 
   /**
+   * One storescu per directory, started in parallel (one association each), sending the files of
+   * {@code files} that lie directly in that directory, one file per argument (not +sd) so that its
+   * "Sending file:" lines name the generator's paths. Logs go to {@code logPrefix-<i>.log}.
+   */
+  static List<ExternalTool.Started> storescuPerDirectory(
+      Path workDir, String logPrefix, int port, List<Path> dirs, Collection<Path> files) {
+    List<ExternalTool.Started> senders = new ArrayList<>();
+    for (int i = 0; i < dirs.size(); i++) {
+      Path dir = dirs.get(i);
+      List<Path> part = files.stream().filter(f -> dir.equals(f.getParent())).toList();
+      senders.add(ExternalTool.start(workDir.resolve(logPrefix + "-" + i + ".log"),
+          storescu(port, AnnalNode.AE_TITLE, List.of(), part)));
+    }
+    return senders;
+  }
+
+  /** C-STORE Success responses the storescu processes have logged so far. */
+  static long successesSoFar(List<ExternalTool.Started> senders) {
+    long n = 0;
+    for (ExternalTool.Started sender : senders) {
+      n += sender.outputSoFar().lines()
+          .filter(l -> l.startsWith("I: Received Store Response (Success)")).count();
+    }
+    return n;
+  }
+
+  /**
    * Writes a storescu association profile file with profiles "AsIs" (every transfer syntax in a
    * presentation context of its own, so storescu sends each file in its own syntax if the SCP
    * accepts it) and "OnlyLEI", "OnlyLEE", "OnlyBEE" (one uncompressed syntax only). Unlike

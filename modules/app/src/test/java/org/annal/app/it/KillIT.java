@@ -70,26 +70,16 @@ class KillIT {
   @Test
   @Order(1)
   void killMidStreamLosesNothingAcknowledged() {
-    List<ExternalTool.Started> senders = new ArrayList<>();
-    for (int i = 0; i < PARALLEL; i++) {
-      // One file per argument (not +sd) so that "Sending file:" names match the generator's paths.
-      List<Path> part = new ArrayList<>();
-      for (Path file : series.files()) {
-        if (file.getParent().equals(dirs.get(i))) {
-          part.add(file);
-        }
-      }
-      senders.add(ExternalTool.start(node.workDir().resolve("storescu-" + i + ".log"),
-          Dcmtk.storescu(node.dicomPort(), AnnalNode.AE_TITLE, List.of(), part)));
-    }
+    List<ExternalTool.Started> senders = Dcmtk.storescuPerDirectory(
+        node.workDir(), "storescu", node.dicomPort(), dirs, series.files());
     Await.until(Duration.ofSeconds(300), KILL_AFTER_SUCCESSES + " Success responses",
-        () -> successesSoFar(senders) >= KILL_AFTER_SUCCESSES,
-        () -> "successes so far " + successesSoFar(senders) + "\n" + node.tail(30));
+        () -> Dcmtk.successesSoFar(senders) >= KILL_AFTER_SUCCESSES,
+        () -> "successes so far " + Dcmtk.successesSoFar(senders) + "\n" + node.tail(30));
     assertTrue(senders.stream().anyMatch(s -> s.process().isAlive()),
         "all storescu finished before the kill: raise INSTANCES");
     node.kill();
     long killedAt = System.nanoTime();
-    System.out.printf("[it] KillIT killed node and Cassandra after %d successes%n", successesSoFar(senders));
+    System.out.printf("[it] KillIT killed node and Cassandra after %d successes%n", Dcmtk.successesSoFar(senders));
 
     long noResponse = 0;
     for (ExternalTool.Started sender : senders) {
@@ -166,13 +156,9 @@ class KillIT {
     ProcessHandle oldCassandra = node.cassandraProcess().orElseThrow(() -> new AssertionError("no cassandra.pid"));
     List<Path> parts = List.of(node.workDir().resolve("input2").resolve("a"), node.workDir().resolve("input2").resolve("b"));
     SyntheticCtSeries.Series second = SyntheticCtSeries.write(parts, 200, "KILLIT2");
-    List<ExternalTool.Started> senders = new ArrayList<>();
-    for (Path part : parts) {
-      List<Path> files = second.files().stream().filter(f -> f.getParent().equals(part)).toList();
-      senders.add(ExternalTool.start(node.workDir().resolve("storescu-2-" + part.getFileName() + ".log"),
-          Dcmtk.storescu(node.dicomPort(), AnnalNode.AE_TITLE, List.of(), files)));
-    }
-    Await.until(Duration.ofSeconds(300), "20 Success responses", () -> successesSoFar(senders) >= 20, () -> node.tail(20));
+    List<ExternalTool.Started> senders = Dcmtk.storescuPerDirectory(
+        node.workDir(), "storescu-2", node.dicomPort(), parts, second.files());
+    Await.until(Duration.ofSeconds(300), "20 Success responses", () -> Dcmtk.successesSoFar(senders) >= 20, () -> node.tail(20));
     node.killNodeOnly();
     Set<String> acked = new LinkedHashSet<>();
     for (ExternalTool.Started sender : senders) {
@@ -197,13 +183,5 @@ class KillIT {
     }
     assertTrue(problems.isEmpty(), String.join("\n", problems.subList(0, Math.min(20, problems.size()))));
     assertEquals(0, node.stop(), "exit code after SIGTERM\n" + node.tail(40));
-  }
-
-  private static long successesSoFar(List<ExternalTool.Started> senders) {
-    long n = 0;
-    for (ExternalTool.Started sender : senders) {
-      n += sender.outputSoFar().lines().filter(l -> l.startsWith("I: Received Store Response (Success)")).count();
-    }
-    return n;
   }
 }
