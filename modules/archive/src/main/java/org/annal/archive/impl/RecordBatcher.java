@@ -108,11 +108,4 @@ public final class RecordBatcher {
     }
     send(study, next);
   }
-
-  /** Studies with a write in flight (for tests and metrics). */
-  public int studiesInFlight() {
-    synchronized (studies) {
-      return studies.size();
-    }
-  }
 }

@@ -5,12 +5,15 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.UnaryOperator;
 import org.annal.dicom.Dataset;
 import org.annal.dicom.DatasetReader;
+import org.annal.dicom.DatasetWriter;
 import org.annal.dicom.Tag;
 import org.annal.dicom.net.impl.CommandField;
 import org.annal.dicom.net.impl.CommandSet;
 import org.apache.pekko.Done;
+import org.apache.pekko.util.ByteString;
 
 /** What FindScu, MoveScu and GetScu share: request building and response checks (PS3.7 §9.3). */
 final class DimseMessages {
@@ -25,6 +28,24 @@ final class DimseMessages {
         .putUs(CommandSet.MESSAGE_ID, messageId)
         .putUs(CommandSet.PRIORITY, 0)
         .putUs(CommandSet.COMMAND_DATA_SET_TYPE, CommandSet.DATA_SET_PRESENT);
+  }
+
+  /** Where a request went: its presentation context and Message ID (what responses refer to). */
+  record Sent(int contextId, int messageId) {}
+
+  /**
+   * Sends a C-FIND/C-MOVE/C-GET-RQ with {@code identifier} on the context accepted for
+   * {@code sopClassUid}, encoded in that context's transfer syntax. Call inside
+   * {@link ScuAssociation#exclusive}.
+   */
+  static CompletionStage<Sent> sendRequest(ScuAssociation association, CommandField field,
+      String sopClassUid, Dataset identifier, UnaryOperator<CommandSet> moreFields) {
+    int contextId = association.contextId(sopClassUid, null);
+    int messageId = association.newMessageId();
+    ByteString data = ByteString.fromArrayUnsafe(
+        DatasetWriter.encode(identifier, association.transferSyntaxOf(contextId)));
+    CommandSet rq = moreFields.apply(request(field, sopClassUid, messageId));
+    return association.send(contextId, rq, data).thenApply(done -> new Sent(contextId, messageId));
   }
 
   /** C-CANCEL-RQ (PS3.7 §9.3.2.3, Table 9.3-5): no data set, no response. */

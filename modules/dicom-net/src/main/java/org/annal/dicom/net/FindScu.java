@@ -7,11 +7,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 import org.annal.dicom.Dataset;
-import org.annal.dicom.DatasetWriter;
 import org.annal.dicom.Uid;
 import org.annal.dicom.net.impl.CommandField;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
-import org.apache.pekko.util.ByteString;
 
 /** C-FIND SCU (PS3.4 C.4.1, PS3.7 §9.1.2), for the CLI and tests. */
 public final class FindScu {
@@ -28,15 +26,10 @@ public final class FindScu {
    */
   public static CompletionStage<DimseStatus> find(ScuAssociation association, String sopClassUid,
       Dataset identifier, Predicate<Dataset> onMatch) {
-    return association.exclusive(() -> {
-      int contextId = association.contextId(sopClassUid, null);
-      int messageId = association.newMessageId();
-      ByteString data = ByteString.fromArrayUnsafe(
-          DatasetWriter.encode(identifier, association.transferSyntaxOf(contextId)));
-      return association.send(contextId,
-              DimseMessages.request(CommandField.C_FIND_RQ, sopClassUid, messageId), data)
-          .thenCompose(x -> next(association, contextId, messageId, onMatch, new boolean[1]));
-    });
+    return association.exclusive(() -> DimseMessages.sendRequest(association,
+            CommandField.C_FIND_RQ, sopClassUid, identifier, rq -> rq)
+        .thenCompose(sent -> next(association, sent.contextId(), sent.messageId(), onMatch,
+            new boolean[1])));
   }
 
   private static CompletionStage<DimseStatus> next(ScuAssociation association, int contextId,

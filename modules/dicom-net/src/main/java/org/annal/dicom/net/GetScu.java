@@ -7,13 +7,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 import org.annal.dicom.Dataset;
-import org.annal.dicom.DatasetWriter;
 import org.annal.dicom.Uid;
 import org.annal.dicom.net.impl.CommandField;
 import org.annal.dicom.net.impl.CommandSet;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.util.ByteString;
 
 /**
  * C-GET SCU (PS3.4 C.4.3, PS3.7 §9.1.3), for the CLI and tests: the instances arrive as C-STORE
@@ -35,16 +33,10 @@ public final class GetScu {
   public static CompletionStage<RetrieveProgress> get(ScuAssociation association,
       String sopClassUid, Dataset identifier, CStoreHandler storeHandler,
       Predicate<RetrieveProgress> onPending) {
-    return association.exclusive(() -> {
-      int contextId = association.contextId(sopClassUid, null);
-      int messageId = association.newMessageId();
-      ByteString data = ByteString.fromArrayUnsafe(
-          DatasetWriter.encode(identifier, association.transferSyntaxOf(contextId)));
-      return association.send(contextId,
-              DimseMessages.request(CommandField.C_GET_RQ, sopClassUid, messageId), data)
-          .thenCompose(x -> next(association, contextId, messageId, storeHandler, onPending,
-              new boolean[1]));
-    });
+    return association.exclusive(() -> DimseMessages.sendRequest(association,
+            CommandField.C_GET_RQ, sopClassUid, identifier, rq -> rq)
+        .thenCompose(sent -> next(association, sent.contextId(), sent.messageId(), storeHandler,
+            onPending, new boolean[1])));
   }
 
   private static CompletionStage<RetrieveProgress> next(ScuAssociation association,

@@ -6,12 +6,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 import org.annal.dicom.Dataset;
-import org.annal.dicom.DatasetWriter;
 import org.annal.dicom.Uid;
 import org.annal.dicom.net.impl.CommandField;
 import org.annal.dicom.net.impl.CommandSet;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
-import org.apache.pekko.util.ByteString;
 
 /** C-MOVE SCU (PS3.4 C.4.2, PS3.7 §9.1.4), for the CLI and tests. */
 public final class MoveScu {
@@ -25,16 +23,11 @@ public final class MoveScu {
   public static CompletionStage<RetrieveProgress> move(ScuAssociation association,
       String sopClassUid, String moveDestination, Dataset identifier,
       Predicate<RetrieveProgress> onPending) {
-    return association.exclusive(() -> {
-      int contextId = association.contextId(sopClassUid, null);
-      int messageId = association.newMessageId();
-      ByteString data = ByteString.fromArrayUnsafe(
-          DatasetWriter.encode(identifier, association.transferSyntaxOf(contextId)));
-      CommandSet rq = DimseMessages.request(CommandField.C_MOVE_RQ, sopClassUid, messageId)
-          .putString(CommandSet.MOVE_DESTINATION, moveDestination);
-      return association.send(contextId, rq, data)
-          .thenCompose(x -> next(association, contextId, messageId, onPending, new boolean[1]));
-    });
+    return association.exclusive(() -> DimseMessages.sendRequest(association,
+            CommandField.C_MOVE_RQ, sopClassUid, identifier,
+            rq -> rq.putString(CommandSet.MOVE_DESTINATION, moveDestination))
+        .thenCompose(sent -> next(association, sent.contextId(), sent.messageId(), onPending,
+            new boolean[1])));
   }
 
   private static CompletionStage<RetrieveProgress> next(ScuAssociation association,

@@ -54,11 +54,7 @@ class RetrieveIT {
   @BeforeEach
   void bind(@TempDir Path dir) throws Exception {
     qr = new InMemoryQueryRetrieve();
-    QueryRetrieveServices services = new QueryRetrieveServices(qr, qr,
-        ae -> java.util.Optional.ofNullable(destinations.get(ae)),
-        ScuSettings.defaults().withResponseTimeout(Duration.ofSeconds(10)), 64L * 1024 * 1024);
-    binding = DicomServer.bind(system, DicomServerSettings.defaults().withBind("127.0.0.1", 0),
-        new TestSupport.FileHandler(dir), services).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    binding = bindQueryRetrieve(system, dir, qr, ae -> destinations.get(ae));
     port = binding.localAddress().getPort();
     // storescp/getscu drop Data Set Trailing Padding: stored items without it (as ScuIT does)
     reference = Files.createDirectory(dir.resolve("reference"));

@@ -117,6 +117,22 @@ public final class TestSupport {
   }
 
   /** A free TCP port for a DCMTK peer (which cannot bind port 0 and tell us). */
+  /**
+   * A DICOM server on a free loopback port: C-STORE into files under {@code dir}, C-FIND/C-MOVE/
+   * C-GET answered by {@code qr}, move destinations looked up in {@code destinations} (null =
+   * unknown).
+   */
+  public static DicomServerBinding bindQueryRetrieve(org.apache.pekko.actor.ActorSystem system,
+      Path dir, InMemoryQueryRetrieve qr,
+      java.util.function.Function<String, java.net.InetSocketAddress> destinations)
+      throws Exception {
+    QueryRetrieveServices services = new QueryRetrieveServices(qr, qr,
+        ae -> java.util.Optional.ofNullable(destinations.apply(ae)),
+        ScuSettings.defaults().withResponseTimeout(Duration.ofSeconds(10)), 64L * 1024 * 1024);
+    return DicomServer.bind(system, DicomServerSettings.defaults().withBind("127.0.0.1", 0),
+        new FileHandler(dir), services).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
   public static int freePort() throws IOException {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       return s.getLocalPort();

@@ -247,7 +247,6 @@ public final class BlobWriteStage
     }
 
     private void abort(Throwable cause) {
-      failed = true;
       cleanUpAfterIo(cause);
       failStage(cause);
     }
