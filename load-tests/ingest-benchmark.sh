@@ -414,8 +414,9 @@ median() { # median inst/s of complete runs of target $1 with $2 associations, o
     "sent with DCMTK storescu from the page cache; each association sends a contiguous share."
   if (( WARMUP > 0 )); then
     echo "Warm-up: before timing, every fresh target first received $WARMUP instances of other" \
-      "studies (seed $((SEED + 1000))) over the same number of associations, so that Annal's" \
-      "JVM is past its JIT warm-up; \`--warmup 0\` measures from a cold start."
+      "studies (seed $((SEED + 1000))) over the same number of associations, so that much of" \
+      "Annal's JIT compilation (not all of it) happens before timing; \`--warmup 0\` measures" \
+      "from a cold start."
   else
     echo "No warm-up (\`--warmup 0\`): timing starts on a freshly started target."
   fi

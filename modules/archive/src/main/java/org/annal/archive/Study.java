@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.annal.archive.impl.EventHashing;
 import org.annal.archive.impl.IndexedAttributes;
@@ -399,26 +400,26 @@ public final class Study
   }
 
   private ReplyEffect<Event, State> onRecordInstance(State state, RecordInstance cmd) {
-    String wrong = wrongStudy(List.of(cmd.instance()));
-    if (wrong != null) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error(wrong));
-    }
-    Plan plan = plan(state, List.of(cmd.instance()));
-    return Effect().persist(plan.events())
-        .thenReply(cmd.replyTo(), s -> StatusReply.success(plan.results().get(0)));
+    return record(state, List.of(cmd.instance()), cmd.replyTo(), results -> results.get(0));
   }
 
   private ReplyEffect<Event, State> onRecordInstances(State state, RecordInstances cmd) {
-    String wrong = wrongStudy(cmd.instances());
+    return record(state, cmd.instances(), cmd.replyTo(), RecordedBatch::new);
+  }
+
+  /** One atomic write for {@code instances}; the reply, made from their results, after it. */
+  private <R> ReplyEffect<Event, State> record(State state, List<ReceivedInstance> instances,
+      ActorRef<StatusReply<R>> replyTo, Function<List<Recorded>, R> reply) {
+    String wrong = wrongStudy(instances);
     if (wrong != null) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error(wrong));
+      return Effect().reply(replyTo, StatusReply.error(wrong));
     }
-    if (cmd.instances().isEmpty()) {
-      return Effect().reply(cmd.replyTo(), StatusReply.success(new RecordedBatch(List.of())));
+    if (instances.isEmpty()) {
+      return Effect().reply(replyTo, StatusReply.success(reply.apply(List.of())));
     }
-    Plan plan = plan(state, cmd.instances());
+    Plan plan = plan(state, instances);
     return Effect().persist(plan.events())
-        .thenReply(cmd.replyTo(), s -> StatusReply.success(new RecordedBatch(plan.results())));
+        .thenReply(replyTo, s -> StatusReply.success(reply.apply(plan.results())));
   }
 
   private String wrongStudy(List<ReceivedInstance> instances) {
