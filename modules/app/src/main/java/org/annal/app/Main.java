@@ -2,6 +2,7 @@
 package org.annal.app;
 
 import java.io.PrintWriter;
+import org.annal.app.cli.CassandraCommand;
 import org.annal.app.cli.EchoCommand;
 import org.annal.app.cli.RunCommand;
 import org.annal.app.cli.StoreCommand;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Annal PACS archive node and tools.",
     subcommands = {
         RunCommand.class, StoreCommand.class, EchoCommand.class, VerifyCommand.class,
+        CassandraCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

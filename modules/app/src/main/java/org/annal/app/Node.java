@@ -6,12 +6,17 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import org.annal.app.cluster.ClusterInstanceFiles;
+import org.annal.app.cluster.ClusterNodes;
+import org.annal.app.cluster.InternalAuth;
+import org.annal.app.cluster.InternalRoutes;
 import org.annal.app.config.AnnalConfig;
 import org.annal.app.http.ApiRoutes;
 import org.annal.app.impl.CassandraJournalHealth;
 import org.annal.app.impl.FileSystemBlobAge;
 import org.annal.app.impl.JournalWarmup;
-import org.annal.app.impl.ShardedStudyLookup;
+import org.annal.app.impl.JournalStudyLookup;
 import org.annal.archive.ArchiveSettings;
 import org.annal.archive.OrphanSweeper;
 import org.annal.archive.Study;
@@ -25,16 +30,18 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.Cluster;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Annal node inside an ActorSystem named "annal": a single-node cluster that joins
- * itself, the Study shard region, the blob store, the C-STORE handler, the DICOM and HTTP
+ * One running Annal node inside an ActorSystem named "annal": a cluster member (of its own
+ * one-node cluster, or of the seed nodes' cluster), the Study shard region, the blob store, the C-STORE handler, the DICOM and HTTP
  * listeners. {@link #start} returns only once a C-STORE can really be persisted.
  *
  * <pre>
- * start:    ActorSystem ─▶ join self, await Up ─▶ journal warm-up (schema) ─▶ blob store
+ * start:    ActorSystem ─▶ join (seeds or self), await Up, unique node id ─▶ management HTTP
+ *           ─▶ journal warm-up (schema) ─▶ blob store
  *           ─▶ Study sharding ─▶ StoreService ─▶ DICOM bind ─▶ HTTP bind ─▶ "Annal ready"
  * shutdown (CoordinatedShutdown phases):
  *   service-unbind          DICOM stops accepting associations
@@ -65,6 +72,9 @@ public final class Node {
    * JVM can exit (stack-notes).
    */
   public static Node start(AnnalConfig config) throws Exception {
+    config = config.with(Map.of("pekko.cluster.roles", ClusterNodes.roles(
+        config.underlying().getStringList("pekko.cluster.roles"), config.nodeId(),
+        config.internalUrl())));
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "annal", config.underlying());
     try {
       return start(system, config);
@@ -80,7 +90,18 @@ public final class Node {
   }
 
   private static Node start(ActorSystem<Void> system, AnnalConfig config) throws Exception {
-    joinSelf(system, config.duration("annal.startup.cluster-timeout"));
+    joinCluster(system, config.duration("annal.startup.cluster-timeout"));
+    ClusterNodes nodes = new ClusterNodes(Cluster.get(system.classicSystem()));
+    nodes.duplicateOfSelf().ifPresent(other -> {
+      throw new IllegalStateException("node id \"" + config.nodeId() + "\" is already used by the "
+          + "cluster member at " + other + ": give every node its own annal.node-id");
+    });
+    if (config.underlying().getBoolean("annal.cluster.management")) {
+      var management = PekkoManagement.get(system.classicSystem()).start()
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      log.atInfo().addKeyValue("event", "management_ready")
+          .log("Cluster management HTTP at {}", management);
+    }
 
     long warmupStart = System.nanoTime();
     JournalWarmup.run(system, config.duration("annal.startup.journal-timeout"))
@@ -95,13 +116,19 @@ public final class Node {
 
     NodeDicom dicom = NodeDicom.bind(system, config, blobs, archive);
 
+    StudyJournal journal = StudyJournal.create(system, archive.readJournalPluginId());
+    InternalAuth auth = InternalAuth.fromSecret(config.underlying().getString("annal.cluster.secret"),
+        config.duration("annal.cluster.max-clock-skew"));
     ApiRoutes routes = new ApiRoutes(config.nodeId(),
-        new ShardedStudyLookup(system, archive.readJournalPluginId(),
-            config.duration("annal.http.ask-timeout")),
+        new JournalStudyLookup(journal, config.nodeId()),
+        new ClusterInstanceFiles(system, journal, blobs, config.nodeId(), nodes, auth,
+            config.duration("annal.cluster.remote-read-timeout")),
         new CassandraJournalHealth(system),
         Duration.ofSeconds(3));
+    // /internal first: the API's rejection handler turns anything else into a JSON 404.
     ServerBinding http = Http.get(system).newServerAt(config.httpHost(), config.httpPort())
-        .bind(routes.route()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        .bind(new InternalRoutes(blobs, auth).route().orElse(routes.route()))
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
     Duration httpDeadline = config.duration("annal.http.shutdown-deadline");
 
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
@@ -145,8 +172,11 @@ public final class Node {
         });
   }
 
-  /** A one-node cluster: join our own address unless seed nodes are configured. */
-  private static void joinSelf(ActorSystem<?> system, Duration timeout) throws Exception {
+  /**
+   * Joins the configured seed nodes (the first seed forms the cluster when no other answers), or,
+   * with none configured, our own address: a one-node cluster. Returns once this member is Up.
+   */
+  private static void joinCluster(ActorSystem<?> system, Duration timeout) throws Exception {
     Cluster cluster = Cluster.get(system.classicSystem());
     CompletableFuture<Done> up = new CompletableFuture<>();
     cluster.registerOnMemberUp(() -> up.complete(Done.getInstance()));

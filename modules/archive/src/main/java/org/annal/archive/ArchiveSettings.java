@@ -15,6 +15,7 @@ public record ArchiveSettings(
     String storageTier,
     DuplicatePolicy duplicatePolicy,
     Duration askTimeout,
+    Duration recordAttemptTimeout,
     int snapshotEvery,
     int snapshotsToKeep,
     int headerPrefixLimit,
@@ -23,6 +24,9 @@ public record ArchiveSettings(
     int verifyParallelism) {
 
   public ArchiveSettings {
+    if (recordAttemptTimeout.isZero() || recordAttemptTimeout.isNegative()) {
+      throw new IllegalArgumentException("record-attempt-timeout must be positive");
+    }
     if (snapshotEvery < 1 || snapshotsToKeep < 1) {
       throw new IllegalArgumentException("snapshot-every and snapshots-to-keep must be >= 1");
     }
@@ -47,6 +51,7 @@ public record ArchiveSettings(
         c.getString("storage-tier"),
         DuplicatePolicy.fromConfig(c.getString("duplicate-policy")),
         c.getDuration("ask-timeout"),
+        c.getDuration("record-attempt-timeout"),
         c.getInt("snapshot-every"),
         c.getInt("snapshots-to-keep"),
         (int) prefix,
@@ -60,17 +65,17 @@ public record ArchiveSettings(
   }
 
   public ArchiveSettings withDuplicatePolicy(DuplicatePolicy policy) {
-    return new ArchiveSettings(nodeId, site, storageTier, policy, askTimeout, snapshotEvery,
+    return new ArchiveSettings(nodeId, site, storageTier, policy, askTimeout, recordAttemptTimeout, snapshotEvery,
         snapshotsToKeep, headerPrefixLimit, orphanGrace, readJournalPluginId, verifyParallelism);
   }
 
   public ArchiveSettings withHeaderPrefixLimit(int limit) {
-    return new ArchiveSettings(nodeId, site, storageTier, duplicatePolicy, askTimeout,
+    return new ArchiveSettings(nodeId, site, storageTier, duplicatePolicy, askTimeout, recordAttemptTimeout,
         snapshotEvery, snapshotsToKeep, limit, orphanGrace, readJournalPluginId, verifyParallelism);
   }
 
   public ArchiveSettings withReadJournalPluginId(String pluginId) {
-    return new ArchiveSettings(nodeId, site, storageTier, duplicatePolicy, askTimeout,
+    return new ArchiveSettings(nodeId, site, storageTier, duplicatePolicy, askTimeout, recordAttemptTimeout,
         snapshotEvery, snapshotsToKeep, headerPrefixLimit, orphanGrace, pluginId,
         verifyParallelism);
   }

@@ -98,7 +98,7 @@ public final class StoreService implements CStoreHandler {
     this.blobStore = blobStore;
     this.settings = settings;
     this.batcher = new RecordBatcher(ClusterSharding.get(system), settings.askTimeout(),
-        MAX_BATCH);
+        settings.recordAttemptTimeout(), MAX_BATCH);
     this.blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     this.clock = clock;
   }

@@ -56,7 +56,12 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  *   <li>... policy {@code replace} → {@link DuplicateInstanceReceived} ({@code REPLACED}) then
  *       {@link InstanceStored} for the new bytes, which replace the instance in the state; reply
  *       {@link Outcome#DUPLICATE_REPLACED}.
+ *   <li>an instance whose placement (same node and blob key) is already on record → no event;
+ *       reply {@link Outcome#STORED}: the caller retried a write whose reply was lost.
  *   <li>{@link GetState} → no event; reply the {@link State}.
+ *   <li>{@link Stop} → the entity stops. Cluster Sharding sends it at passivation and when a
+ *       leaving node hands its shards off; as an ordinary command it is handled after the ones
+ *       already waiting (stashed while a write is in flight), so none of them is dropped.
  * </ul>
  *
  * <p>The reply is sent only after the events are persisted: the C-STORE handler answers Success on
@@ -85,7 +90,7 @@ public final class Study
 
   /** What the Study entity accepts. */
   public sealed interface Command extends CborSerializable
-      permits RecordInstance, RecordInstances, GetState {}
+      permits RecordInstance, RecordInstances, GetState, Stop {}
 
   /** Record an instance whose blob is already durable; replies once the event is persisted. */
   public record RecordInstance(ReceivedInstance instance, ActorRef<StatusReply<Recorded>> replyTo)
@@ -108,6 +113,9 @@ public final class Study
 
   /** Reply the current state. */
   public record GetState(ActorRef<State> replyTo) implements Command {}
+
+  /** Stop after the commands before it (the sharding stop message: passivation, hand-off). */
+  public enum Stop implements Command { INSTANCE }
 
   /** What became of a {@link RecordInstance}. */
   public enum Outcome {
@@ -336,7 +344,10 @@ public final class Study
   /** Registers the entity with Cluster Sharding on this node. */
   public static void init(ActorSystem<?> system, ArchiveSettings settings) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
-        ctx -> create(ctx.getEntityId(), settings, Clock.systemUTC())));
+            ctx -> create(ctx.getEntityId(), settings, Clock.systemUTC()))
+        // Without a stop message the entity would be stopped at once, dropping the C-STOREs
+        // stashed behind a write in flight (their senders would time out during a hand-off).
+        .withStopMessage(Stop.INSTANCE));
   }
 
   public static Behavior<Command> create(
@@ -396,6 +407,7 @@ public final class Study
         .onCommand(RecordInstance.class, this::onRecordInstance)
         .onCommand(RecordInstances.class, this::onRecordInstances)
         .onCommand(GetState.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state))
+        .onCommand(Stop.class, (state, cmd) -> Effect().stop().thenNoReply())
         .build();
   }
 
@@ -443,10 +455,17 @@ public final class Study
     String head = state.headHash();
     for (ReceivedInstance in : instances) {
       String uid = in.sopInstanceUid();
+      Instance onRecord = state.instances().get(uid);
+      if (!storedNow.containsKey(uid) && onRecord != null
+          && onRecord.placements().contains(in.placement())) {
+        // The same blob again: a retry of a write that landed while its reply was lost (the
+        // asking node timed out, e.g. while this study's node died). Nothing new to record.
+        results.add(new Recorded(Outcome.STORED, uid, head));
+        continue;
+      }
       String existingSha = storedNow.get(uid);
       if (existingSha == null) {
-        Instance existing = state.instances().get(uid);
-        existingSha = existing == null ? null : existing.datasetSha256();
+        existingSha = onRecord == null ? null : onRecord.datasetSha256();
       }
       Outcome outcome;
       if (existingSha == null) {

@@ -245,7 +245,8 @@ class StudyTest {
   void snapshotsEveryNEventsAndRecoversFromThem() {
     ArchiveSettings s = Fixtures.settings();
     ArchiveSettings everyTwo = new ArchiveSettings(s.nodeId(), s.site(), s.storageTier(),
-        s.duplicatePolicy(), s.askTimeout(), 2, 2, s.headerPrefixLimit(), s.orphanGrace(),
+        s.duplicatePolicy(), s.askTimeout(), s.recordAttemptTimeout(), 2, 2, s.headerPrefixLimit(),
+        s.orphanGrace(),
         s.readJournalPluginId(), s.verifyParallelism());
     var kit = kit(everyTwo);
     for (int i = 1; i <= 5; i++) {
@@ -259,6 +260,46 @@ class StudyTest {
     State after = kit.restart().state();
     assertEquals(before, after);
     assertEquals(5, after.instances().size());
+  }
+
+  @Test
+  void aRetryOfAWriteThatLandedIsAnsweredWithoutASecondEvent() {
+    // The asking node timed out (the reply was lost with a dying node) and sent the same
+    // instance, same blob, again: STORED, no event, and the caller keeps its blob.
+    var kit = kit(Fixtures.settings());
+    ReceivedInstance in = instance("1.2.3.60", sha('a'), "0000aaaa-60");
+    assertEquals(Outcome.STORED, record(kit, in).reply().getValue().outcome());
+    var retry = record(kit, in);
+    assertEquals(Outcome.STORED, retry.reply().getValue().outcome());
+    assertTrue(retry.hasNoEvents());
+    assertEquals(1, retry.state().eventCount());
+    assertEquals(retry.state().headHash(), retry.reply().getValue().headHash());
+
+    // Same bytes in another blob (a real resend) is still a duplicate, recorded as such.
+    var resend = record(kit, instance("1.2.3.60", sha('a'), "0000aaaa-61"));
+    assertEquals(Outcome.DUPLICATE_IDENTICAL, resend.reply().getValue().outcome());
+    assertInstanceOf(DuplicateInstanceReceived.class, resend.event());
+  }
+
+  @Test
+  void stopMessageWaitsForTheCommandsBeforeIt() {
+    // Sharding's stop message (passivation, hand-off at a graceful leave) arrives while a write
+    // is in flight: the C-STORE behind it must still get its reply, then the entity stops.
+    kit(Fixtures.settings()).clear();
+    var entity = testKit.spawn(Study.create(STUDY, Fixtures.settings(), Fixtures.CLOCK));
+    var recorded = testKit.<StatusReply<Recorded>>createTestProbe();
+    var watcher = testKit.createTestProbe();
+    entity.tell(new Study.RecordInstance(instance("1.2.3.77", sha('e'), "0000eeee-1"), recorded.ref()));
+    entity.tell(new Study.RecordInstance(instance("1.2.3.78", sha('f'), "0000ffff-1"), recorded.ref()));
+    entity.tell(Study.Stop.INSTANCE);
+    assertEquals(Outcome.STORED, recorded.receiveMessage().getValue().outcome());
+    assertEquals(Outcome.STORED, recorded.receiveMessage().getValue().outcome());
+    watcher.expectTerminated(entity);
+
+    var again = testKit.spawn(Study.create(STUDY, Fixtures.settings(), Fixtures.CLOCK));
+    var state = testKit.<State>createTestProbe();
+    again.tell(new Study.GetState(state.ref()));
+    assertEquals(Set.of("1.2.3.77", "1.2.3.78"), state.receiveMessage().instances().keySet());
   }
 
   @Test

@@ -49,13 +49,18 @@ public final class RunCommand implements Callable<Integer> {
       description = "Pekko cluster port (default: 25520, config pekko.remote.artery.canonical.port).")
   Integer clusterPort;
 
+  @Option(names = "--management-port", paramLabel = "PORT",
+      description = "Cluster management HTTP port (default: 8558, config pekko.management.http.port).")
+  Integer managementPort;
+
   /** The configuration these flags produce (also what the tests check). */
   public AnnalConfig config() {
     return data.load(new AnnalConfig.Overrides()
         .put("annal.dicom.port", dicomPort)
         .put("annal.http.port", httpPort)
         .put("annal.dicom.ae-title", aeTitle)
-        .put("pekko.remote.artery.canonical.port", clusterPort));
+        .put("pekko.remote.artery.canonical.port", clusterPort)
+        .put("pekko.management.http.port", managementPort));
   }
 
   @Override
@@ -67,7 +72,7 @@ public final class RunCommand implements Callable<Integer> {
     try (DataDirLock lock = DataDirLock.acquire(dataDir, "run")) {
       LogFiles.attach(config.logDir());
       config = config.withNodeId(
-          NodeIdentity.resolve(dataDir, config.configuredNodeId(), AnnalConfig.hostName()));
+          NodeIdentity.resolve(dataDir, config.configuredNodeId(), config.defaultNodeId()));
       CassandraBackend cassandra = null;
       Node node;
       try {

@@ -64,7 +64,7 @@ public final class VerifyCommand implements Callable<Integer> {
     }
     try (DataDirLock lock = DataDirLock.acquire(dir, "verify")) {
       config = config.withNodeId(NodeIdentity.resolve(dir, config.configuredNodeId(),
-          AnnalConfig.hostName()));
+          config.defaultNodeId()));
       out.println("Verifying " + dir + " (node " + config.nodeId() + ") ...");
       out.flush();
       try (CassandraBackend backend = CassandraBackend.open(config)) {

@@ -108,10 +108,42 @@ public final class AnnalConfig {
     return dataDir().resolve("logs");
   }
 
-  /** The configured node id, or the host name when it is empty. */
+  /** The configured node id, or {@link #defaultNodeId()} when it is empty. */
   public String nodeId() {
     String id = configuredNodeId();
-    return id.isBlank() ? hostName() : id;
+    return id.isBlank() ? defaultNodeId() : id;
+  }
+
+  /**
+   * The id a node gets when none is configured (and its data dir remembers none): the host name,
+   * with the cluster port appended when that is not the default 25520, so that several nodes on
+   * one host (cluster-config/local-cluster.sh, the tests) do not all call themselves the same.
+   */
+  public String defaultNodeId() {
+    int port = clusterPort();
+    return port == 25520 ? hostName() : hostName() + "-" + port;
+  }
+
+  /**
+   * Base URL other nodes reach this node's HTTP port at ({@code annal.cluster.internal-host}, else
+   * the cluster's canonical host name), for the node-to-node endpoint.
+   */
+  public String internalUrl() {
+    String host = config.getString("annal.cluster.internal-host");
+    if (host.isBlank()) {
+      host = config.getString("pekko.remote.artery.canonical.hostname");
+    }
+    if (host.equals("<getHostAddress>") || host.equals("<getHostName>")) {
+      // Pekko's placeholders for the local address: resolve them the way Artery does.
+      try {
+        InetAddress local = InetAddress.getLocalHost();
+        host = host.equals("<getHostAddress>") ? local.getHostAddress() : local.getHostName();
+      } catch (UnknownHostException e) {
+        host = "127.0.0.1";
+      }
+    }
+    boolean ipv6 = host.contains(":") && !host.startsWith("[");
+    return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + httpPort();
   }
 
   /** {@code annal.node-id} as configured (empty when not set). */

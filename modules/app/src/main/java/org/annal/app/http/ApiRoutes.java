@@ -10,6 +10,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -27,22 +32,30 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * GET /api/health             200 {"status":"UP","node":..,"cassandra":"UP"} | 503 when the journal does not answer
  * GET /api/studies/{studyUid} 200 the study's state | 404 no events for that UID | 400 not a UID (PS3.5 §9.1)
+ * GET /api/studies/{studyUid}/instances/{sopInstanceUid}
+ *                             200 application/dicom, the stored file, from whichever node holds it
+ *                             | 404 no such instance | 503 its node is down (message names it)
  * </pre>
  *
- * Every answer, errors included, is JSON.
+ * Every answer but the file itself, errors included, is JSON.
  */
 public final class ApiRoutes extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
 
   private final String nodeId;
   private final StudyLookup studies;
+  private final InstanceFiles instances;
   private final HealthProbe health;
   private final Duration healthTimeout;
   private final ObjectMapper mapper = new ObjectMapper();
+  private static final ContentType DICOM =
+      ContentTypes.create(MediaTypes.applicationBinary("dicom", false));
 
-  public ApiRoutes(String nodeId, StudyLookup studies, HealthProbe health, Duration healthTimeout) {
+  public ApiRoutes(String nodeId, StudyLookup studies, InstanceFiles instances, HealthProbe health,
+      Duration healthTimeout) {
     this.nodeId = nodeId;
     this.studies = studies;
+    this.instances = instances;
     this.health = health;
     this.healthTimeout = healthTimeout;
   }
@@ -50,7 +63,10 @@ public final class ApiRoutes extends AllDirectives {
   public Route route() {
     Route api = pathPrefix("api", () -> concat(
         path("health", () -> get(this::health)),
-        pathPrefix("studies", () -> path(PathMatchers.segment(), uid -> get(() -> study(uid))))));
+        pathPrefix("studies", () -> pathPrefix(PathMatchers.segment(), uid -> concat(
+            pathEnd(() -> get(() -> study(uid))),
+            path(PathMatchers.segment("instances").slash(PathMatchers.segment()),
+                sop -> get(() -> instance(uid, sop))))))));
     return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> api));
   }
 
@@ -79,6 +95,36 @@ public final class ApiRoutes extends AllDirectives {
     return onSuccess(studies.find(uid), (Optional<JsonNode> state) -> state
         .map(s -> json(StatusCodes.OK, s))
         .orElseGet(() -> error(StatusCodes.NOT_FOUND, "no study " + uid)));
+  }
+
+  private Route instance(String studyUid, String sopUid) {
+    if (!UidSyntax.isValid(studyUid) || !UidSyntax.isValid(sopUid)) {
+      return error(StatusCodes.BAD_REQUEST, "not a valid DICOM UID (PS3.5 §9.1): "
+          + clip(UidSyntax.isValid(studyUid) ? sopUid : studyUid));
+    }
+    CompletionStage<Optional<InstanceFiles.InstanceFile>> opened;
+    try {
+      opened = instances.open(studyUid, sopUid);
+    } catch (RuntimeException e) {
+      opened = CompletableFuture.failedFuture(e);
+    }
+    return onComplete(opened, tried -> {
+      if (tried.isFailure()) {
+        Throwable e = tried.failed().get();
+        while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
+          e = e.getCause();
+        }
+        if (e instanceof InstanceFiles.UnavailableException) {
+          return error(StatusCodes.SERVICE_UNAVAILABLE, e.getMessage());
+        }
+        return failWith(e);
+      }
+      return tried.get()
+          .map(file -> complete(HttpResponse.create().withEntity(
+              HttpEntities.create(DICOM, file.size(), file.bytes()))))
+          .orElseGet(() -> error(StatusCodes.NOT_FOUND,
+              "no instance " + sopUid + " in study " + studyUid));
+    });
   }
 
   private Route json(StatusCode status, JsonNode body) {

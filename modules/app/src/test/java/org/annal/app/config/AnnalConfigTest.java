@@ -99,6 +99,70 @@ class AnnalConfigTest {
   }
 
   @Test
+  void defaultNodeIdIsTheHostNameOnTheDefaultClusterPort() {
+    AnnalConfig c = parse();
+    assertEquals(AnnalConfig.hostName(), c.defaultNodeId());
+    assertEquals(c.defaultNodeId(), c.nodeId(), "no annal.node-id configured");
+    assertEquals(c.nodeId(), c.underlying().getString("annal.archive.node-id"));
+  }
+
+  @Test
+  void defaultNodeIdCarriesAnyOtherClusterPort() {
+    AnnalConfig c = parse("--cluster-port", "25521");
+    assertEquals(AnnalConfig.hostName() + "-25521", c.defaultNodeId());
+    assertEquals(AnnalConfig.hostName() + "-25521", c.nodeId());
+    assertEquals(AnnalConfig.hostName() + "-25521",
+        c.underlying().getString("annal.archive.node-id"));
+    assertEquals(AnnalConfig.hostName() + "-26000",
+        parse("--cluster-port", "26000").defaultNodeId());
+  }
+
+  @Test
+  void configuredNodeIdWinsOverTheDefault() throws Exception {
+    Path file = temp.resolve("id.conf");
+    Files.writeString(file, "annal.node-id = node-7\n");
+    AnnalConfig c = parse("--config", file.toString(), "--cluster-port", "25521");
+    assertEquals("node-7", c.nodeId());
+    assertEquals(AnnalConfig.hostName() + "-25521", c.defaultNodeId(), "still computable");
+  }
+
+  @Test
+  void internalUrlDefaultsToTheCanonicalHostAndTheHttpPort() {
+    assertEquals("http://127.0.0.1:8080", parse().internalUrl());
+    assertEquals("http://127.0.0.1:9100", parse("--http-port", "9100").internalUrl());
+  }
+
+  @Test
+  void internalUrlFollowsTheCanonicalHostName() throws Exception {
+    Path file = temp.resolve("canonical.conf");
+    Files.writeString(file, "pekko.remote.artery.canonical.hostname = \"node-b.example\"\n");
+    assertEquals("http://node-b.example:9000",
+        parse("--config", file.toString(), "--http-port", "9000").internalUrl());
+  }
+
+  @Test
+  void internalHostWinsOverTheCanonicalHostName() throws Exception {
+    Path file = temp.resolve("internal.conf");
+    Files.writeString(file, """
+        pekko.remote.artery.canonical.hostname = "10.0.0.5"
+        annal.cluster.internal-host = "annal-b.internal"
+        annal.http.port = 8181
+        """);
+    assertEquals("http://annal-b.internal:8181", parse("--config", file.toString()).internalUrl());
+  }
+
+  @Test
+  void internalUrlBracketsAnIpv6Literal() throws Exception {
+    Path internal = temp.resolve("v6.conf");
+    Files.writeString(internal, "annal.cluster.internal-host = \"fd00::5\"\n");
+    assertEquals("http://[fd00::5]:8080", parse("--config", internal.toString()).internalUrl());
+
+    Path canonical = temp.resolve("v6-canonical.conf");
+    Files.writeString(canonical, "pekko.remote.artery.canonical.hostname = \"::1\"\n");
+    assertEquals("http://[::1]:8080", parse("--config", canonical.toString()).internalUrl());
+  }
+
+  @Test
   void externalCassandraSetsTheContactPoint() {
     AnnalConfig c = parse("--cassandra", "db.example:9142");
     assertEquals(new HostAndPort("db.example", 9142), c.externalCassandra());

@@ -37,13 +37,27 @@ class ApiRoutesTest extends JupiterRouteTest {
     return CompletableFuture.completedFuture(Optional.empty());
   };
 
+  private final InstanceFiles instances = (study, sop) -> {
+    if (sop.equals("1.2.3")) {
+      byte[] file = "DICM-bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      return CompletableFuture.completedFuture(Optional.of(new InstanceFiles.InstanceFile(
+          file.length, org.apache.pekko.stream.javadsl.Source.single(
+              org.apache.pekko.util.ByteString.fromArray(file)), "node-a")));
+    }
+    if (sop.equals("1.2.4")) {
+      return CompletableFuture.failedFuture(new InstanceFiles.UnavailableException(
+          "instance 1.2.4 is stored on node node-b (not a reachable cluster member now)"));
+    }
+    return CompletableFuture.completedFuture(Optional.empty());
+  };
+
   @BeforeEach
   void forget() {
     lookedUp.clear();
   }
 
   private TestRoute route(HealthProbe health) {
-    return testRoute(new ApiRoutes("node-a", studies, health, Duration.ofMillis(300)).route());
+    return testRoute(new ApiRoutes("node-a", studies, instances, health, Duration.ofMillis(300)).route());
   }
 
   private JsonNode json(String body) throws Exception {
@@ -135,5 +149,26 @@ class ApiRoutesTest extends JupiterRouteTest {
         .run(HttpRequest.DELETE("/api/studies/" + KNOWN)).assertStatusCode(405)
         .assertMediaType("application/json");
     assertEquals(List.of(), lookedUp);
+  }
+
+  @Test
+  void instanceFileIsServedAsApplicationDicomWithItsLength() {
+    var result = route(() -> CompletableFuture.completedFuture(true))
+        .run(HttpRequest.GET("/api/studies/1.2/instances/1.2.3"))
+        .assertStatusCode(200).assertMediaType("application/dicom");
+    assertEquals("DICM-bytes", result.entityString());
+    assertEquals(10L, result.response().entity().getContentLengthOption().getAsLong());
+  }
+
+  @Test
+  void unknownInstanceIs404AndUnavailableNodeIs503NamingIt() throws Exception {
+    var route = route(() -> CompletableFuture.completedFuture(true));
+    var missing = route.run(HttpRequest.GET("/api/studies/1.2/instances/1.2.9"))
+        .assertStatusCode(404).assertMediaType("application/json");
+    assertTrue(json(missing.entityString()).get("message").asText().contains("1.2.9"));
+    var down = route.run(HttpRequest.GET("/api/studies/1.2/instances/1.2.4"))
+        .assertStatusCode(503).assertMediaType("application/json");
+    assertTrue(json(down.entityString()).get("message").asText().contains("node-b"));
+    route.run(HttpRequest.GET("/api/studies/1.2/instances/x..y")).assertStatusCode(400);
   }
 }

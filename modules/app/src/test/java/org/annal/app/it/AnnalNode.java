@@ -43,6 +43,8 @@ final class AnnalNode implements AutoCloseable {
   private int dicomPort;
   private int httpPort;
   private int cassandraNativePort;
+  private int fixedClusterPort;
+  private int managementPort;
 
   /**
    * @param name directory under target/it where logs and the data directory go
@@ -233,6 +235,15 @@ final class AnnalNode implements AutoCloseable {
     return command;
   }
 
+  /**
+   * Keeps the cluster port the same at every start (a cluster member's address is in the other
+   * nodes' seed lists); by default each start takes a fresh one.
+   */
+  AnnalNode clusterPort(int port) {
+    this.fixedClusterPort = port;
+    return this;
+  }
+
   Path workDir() {
     return workDir;
   }
@@ -247,6 +258,11 @@ final class AnnalNode implements AutoCloseable {
 
   int httpPort() {
     return httpPort;
+  }
+
+  /** Port of Pekko Management's HTTP (/cluster/members, /health/ready). */
+  int managementPort() {
+    return managementPort;
   }
 
   /** "127.0.0.1:port" of the embedded Cassandra, for {@code annal verify --cassandra}. */
@@ -271,14 +287,15 @@ final class AnnalNode implements AutoCloseable {
     dicomPort = FreePorts.next();
     httpPort = FreePorts.next();
     cassandraNativePort = FreePorts.next();
-    int clusterPort = FreePorts.next();
+    int clusterPort = fixedClusterPort > 0 ? fixedClusterPort : FreePorts.next();
     int cassandraStoragePort = FreePorts.next();
     try {
       Path config = workDir.resolve("annal-" + starts + ".conf");
       List<String> lines = new ArrayList<>(List.of(
           "# written by " + AnnalNode.class.getName(),
           "annal.cassandra.embedded.native-port = " + cassandraNativePort,
-          "annal.cassandra.embedded.storage-port = " + cassandraStoragePort));
+          "annal.cassandra.embedded.storage-port = " + cassandraStoragePort,
+          "pekko.management.http.port = " + (managementPort = FreePorts.next())));
       lines.addAll(extraConfig);
       Files.write(config, lines, StandardCharsets.UTF_8);
       lastConfig = config;
