@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.annal.dicom.net.impl.AcceptorStage;
@@ -65,6 +66,12 @@ public final class DicomServer {
     Materializer materializer = Materializer.matFromSystem(system);
     AtomicInteger active = new AtomicInteger();
     SharedKillSwitch killSwitch = KillSwitches.shared("dicom-server");
+    AtomicBoolean refusing = new AtomicBoolean();
+    CStoreHandler handler = (association, request, syntax) -> refusing.get()
+        ? Sink.<ByteString>ignore().mapMaterializedValue(done -> done.thenApply(d ->
+            DimseStatus.of(Status.OUT_OF_RESOURCES,
+                "Node shutting down: nothing stored, send again (to another node)")))
+        : storeHandler.onCStore(association, request, syntax);
     List<Inet.SocketOption> options = List.of(TcpSO.tcpNoDelay(true));
     return Tcp.get(system.classicSystem())
         .bind(settings.bindHost(), settings.port(), 128, options, false, Optional.empty())
@@ -75,7 +82,7 @@ public final class DicomServer {
           InetSocketAddress peer = connection.remoteAddress();
           Flow<ByteString, ByteString, ?> protocol = PduFraming
               .bidi(settings.maxPduLengthReceived())
-              .join(Flow.fromGraph(new AcceptorStage(settings, storeHandler, services, id, peer,
+              .join(Flow.fromGraph(new AcceptorStage(settings, handler, services, id, peer,
                   () -> active.get() > settings.maxAssociations())));
           Flow<ByteString, ByteString, CompletionStage<Done>> flow = Flow.<ByteString>create()
               .via(killSwitch.flow())
@@ -91,19 +98,22 @@ public final class DicomServer {
         .run(materializer)
         .thenApply(serverBinding -> {
           log.info("DICOM listener {} on {}", settings.aeTitle(), serverBinding.localAddress());
-          return new Binding(serverBinding, active, killSwitch, settings, system);
+          return new Binding(serverBinding, active, killSwitch, refusing, settings, system);
         });
   }
 
+  /** After the drain deadline, C-STOREs are refused (A700) this long before connections close. */
+  static final Duration REFUSE_BEFORE_CLOSE = Duration.ofSeconds(5);
+
   private record Binding(Tcp.ServerBinding serverBinding, AtomicInteger active,
-      SharedKillSwitch killSwitch, DicomServerSettings settings,
+      SharedKillSwitch killSwitch, AtomicBoolean refusing, DicomServerSettings settings,
       ClassicActorSystemProvider system,
       java.util.concurrent.atomic.AtomicReference<CompletionStage<Done>> unbound)
       implements DicomServerBinding {
 
     Binding(Tcp.ServerBinding serverBinding, AtomicInteger active, SharedKillSwitch killSwitch,
-        DicomServerSettings settings, ClassicActorSystemProvider system) {
-      this(serverBinding, active, killSwitch, settings, system,
+        AtomicBoolean refusing, DicomServerSettings settings, ClassicActorSystemProvider system) {
+      this(serverBinding, active, killSwitch, refusing, settings, system,
           new java.util.concurrent.atomic.AtomicReference<>());
     }
 
@@ -149,15 +159,26 @@ public final class DicomServer {
       });
     }
 
-    /** Polls the open-association count on the scheduler (no thread is blocked). */
+    /**
+     * Polls the open-association count on the scheduler (no thread is blocked). At the deadline,
+     * C-STOREs still arriving are answered A700 (retryable: nothing stored) for
+     * {@link #REFUSE_BEFORE_CLOSE}, so that a sender learns per instance what to send again;
+     * then the connections still open are closed.
+     */
     private void poll(CompletableFuture<Done> drained, long deadlineNanos, boolean killed) {
       if (active.get() == 0) {
         drained.complete(Done.getInstance());
         return;
       }
-      boolean kill = !killed && System.nanoTime() > deadlineNanos;
+      long now = System.nanoTime();
+      if (!refusing.get() && now > deadlineNanos) {
+        log.warn("drain deadline passed with {} associations open: refusing their C-STOREs (A700)"
+            + " for {} s, then closing them", active.get(), REFUSE_BEFORE_CLOSE.toSeconds());
+        refusing.set(true);
+      }
+      boolean kill = !killed && now > deadlineNanos + REFUSE_BEFORE_CLOSE.toNanos();
       if (kill) {
-        log.warn("drain deadline passed with {} associations open: closing them", active.get());
+        log.warn("closing {} associations still open after the drain", active.get());
         killSwitch.shutdown();
       }
       var classic = system.classicSystem();
