@@ -97,6 +97,11 @@ class ClusterIT {
   @Test
   @Order(1)
   void ingestThroughAllThreeAtOnce() throws Exception {
+    for (AnnalNode node : nodes) {
+      // Pekko Management: member Up and the journal answering (our readiness check).
+      assertEquals(200, status(node.managementPort(), "/health/ready"), "ready " + node.log());
+      assertEquals(200, status(node.managementPort(), "/health/alive"));
+    }
     // One study shared by all nodes (two associations each) and one study per node (two more).
     Ingest shared = new Ingest("shared", 2 * NODES);
     List<Ingest> own = new ArrayList<>();
@@ -374,6 +379,11 @@ class ClusterIT {
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     return JSON.readTree(r.body());
+  }
+
+  private static int status(int port, String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
   private static String get(int port, String path) {
