@@ -16,6 +16,7 @@ import org.annal.app.http.ApiRoutes;
 import org.annal.app.impl.CassandraJournalHealth;
 import org.annal.app.impl.FileSystemBlobAge;
 import org.annal.app.impl.JournalWarmup;
+import org.annal.app.qr.NodeQuery;
 import org.annal.app.impl.JournalStudyLookup;
 import org.annal.archive.ArchiveSettings;
 import org.annal.archive.OrphanSweeper;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * start:    ActorSystem ─▶ join (seeds or self), await Up, unique node id ─▶ management HTTP
  *           ─▶ journal warm-up (schema) ─▶ blob store
- *           ─▶ Study sharding ─▶ StoreService ─▶ DICOM bind ─▶ HTTP bind ─▶ "Annal ready"
+ *           ─▶ Study sharding ─▶ query index + its projections ─▶ StoreService, C-FIND/MOVE/GET
+ *           ─▶ DICOM bind ─▶ HTTP bind ─▶ "Annal ready"
  * shutdown (CoordinatedShutdown phases):
  *   service-unbind          DICOM stops accepting associations
  *   service-requests-done   DICOM associations in flight finish (drain deadline)
@@ -114,15 +116,18 @@ public final class Node {
     ArchiveSettings archive = ArchiveSettings.create(system);
     Study.init(system, archive);
 
-    NodeDicom dicom = NodeDicom.bind(system, config, blobs, archive);
-
     StudyJournal journal = StudyJournal.create(system, archive.readJournalPluginId());
     InternalAuth auth = InternalAuth.fromSecret(config.underlying().getString("annal.cluster.secret"),
         config.duration("annal.cluster.max-clock-skew"));
+    ClusterInstanceFiles files = new ClusterInstanceFiles(system, journal, blobs, config.nodeId(),
+        nodes, auth, config.duration("annal.cluster.remote-read-timeout"));
+    NodeQuery query = NodeQuery.start(system, config, archive, files);
+
+    NodeDicom dicom = NodeDicom.bind(system, config, blobs, archive, query.services());
+
     ApiRoutes routes = new ApiRoutes(config.nodeId(),
         new JournalStudyLookup(journal, config.nodeId()),
-        new ClusterInstanceFiles(system, journal, blobs, config.nodeId(), nodes, auth,
-            config.duration("annal.cluster.remote-read-timeout")),
+        files,
         new CassandraJournalHealth(system),
         Duration.ofSeconds(3));
     // /internal first: the API's rejection handler turns anything else into a JSON 404.

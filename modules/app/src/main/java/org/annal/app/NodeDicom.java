@@ -8,13 +8,17 @@ import org.annal.archive.StoreService;
 import org.annal.dicom.net.DicomServer;
 import org.annal.dicom.net.DicomServerBinding;
 import org.annal.dicom.net.DicomServerSettings;
+import org.annal.dicom.net.QueryRetrieveServices;
 import org.annal.storage.BlobStore;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The node's DICOM listener ({@code annal.dicom}) with the archive's C-STORE handler behind it. */
+/**
+ * The node's DICOM listener ({@code annal.dicom}) with the archive's C-STORE handler and the query
+ * side's C-FIND / C-MOVE / C-GET handlers behind it.
+ */
 final class NodeDicom {
   private static final Logger log = LoggerFactory.getLogger(NodeDicom.class);
 
@@ -27,11 +31,11 @@ final class NodeDicom {
   }
 
   static NodeDicom bind(ActorSystem<?> system, AnnalConfig config, BlobStore blobs,
-      ArchiveSettings archive) throws Exception {
+      ArchiveSettings archive, QueryRetrieveServices queryRetrieve) throws Exception {
     DicomServerSettings settings =
         DicomServerSettings.fromConfig(config.underlying().getConfig("annal.dicom"));
     StoreService handler = new StoreService(system, blobs, archive);
-    DicomServerBinding binding = DicomServer.bind(system, settings, handler)
+    DicomServerBinding binding = DicomServer.bind(system, settings, handler, queryRetrieve)
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     return new NodeDicom(binding, settings);
   }

@@ -20,6 +20,7 @@ import org.annal.archive.impl.EventHashing;
 import org.annal.archive.impl.IndexedAttributes;
 import org.annal.archive.impl.PersistentMap;
 import org.annal.archive.impl.Sha256;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -58,6 +59,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  *       {@link Outcome#DUPLICATE_REPLACED}.
  *   <li>an instance whose placement (same node and blob key) is already on record → no event;
  *       reply {@link Outcome#STORED}: the caller retried a write whose reply was lost.
+ *   <li>{@link RecordAccess} → {@link StudyAccessed}; reply once persisted.
  *   <li>{@link GetState} → no event; reply the {@link State}.
  *   <li>{@link Stop} → the entity stops. Cluster Sharding sends it at passivation and when a
  *       leaving node hands its shards off; as an ordinary command it is handled after the ones
@@ -90,7 +92,7 @@ public final class Study
 
   /** What the Study entity accepts. */
   public sealed interface Command extends CborSerializable
-      permits RecordInstance, RecordInstances, GetState, Stop {}
+      permits RecordInstance, RecordInstances, RecordAccess, GetState, Stop {}
 
   /** Record an instance whose blob is already durable; replies once the event is persisted. */
   public record RecordInstance(ReceivedInstance instance, ActorRef<StatusReply<Recorded>> replyTo)
@@ -110,6 +112,10 @@ public final class Study
       instances = List.copyOf(instances);
     }
   }
+
+  /** Record that instances of the study were read out (C-MOVE, C-GET); replies once persisted. */
+  public record RecordAccess(Access access, ActorRef<StatusReply<Done>> replyTo)
+      implements Command {}
 
   /** Reply the current state. */
   public record GetState(ActorRef<State> replyTo) implements Command {}
@@ -150,10 +156,11 @@ public final class Study
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
   @JsonSubTypes({
     @JsonSubTypes.Type(InstanceStored.class),
-    @JsonSubTypes.Type(DuplicateInstanceReceived.class)
+    @JsonSubTypes.Type(DuplicateInstanceReceived.class),
+    @JsonSubTypes.Type(StudyAccessed.class)
   })
   public sealed interface Event extends CborSerializable
-      permits InstanceStored, DuplicateInstanceReceived {
+      permits InstanceStored, DuplicateInstanceReceived, StudyAccessed {
     /** SHA-256 of the previous event of this study in canonical form; "" for the first. */
     String prevHash();
 
@@ -218,6 +225,60 @@ public final class Study
       KEPT_FIRST,
       /** Different bytes, policy replace: an InstanceStored for the received copy follows. */
       REPLACED
+    }
+  }
+
+  /**
+   * Instances of the study were read out (version 1): who asked, how, where they went, which
+   * ones, and the outcome. Written after the retrieve's final response (the access happened, so it
+   * is recorded whatever its outcome). Changes nothing in the state but the chain.
+   */
+  @JsonTypeName("StudyAccessed/1")
+  public record StudyAccessed(Access access, String prevHash, String node, String site, long at)
+      implements Event {
+    public StudyAccessed {
+      Objects.requireNonNull(access, "access");
+      Objects.requireNonNull(prevHash, "prevHash");
+    }
+  }
+
+  /**
+   * One retrieval of instances of one study, as {@link StudyAccessed} records it.
+   *
+   * @param how {@code C-MOVE} or {@code C-GET} (DICOMweb names later)
+   * @param requester the association that asked (calling AE, called AE, peer address, id)
+   * @param destinationAeTitle where the instances went: the Move Destination, or for C-GET the
+   *     requester's own AE title
+   * @param seriesInstanceUids the series of the instances below, sorted
+   * @param completed SOP Instance UIDs sent with status Success, sorted
+   * @param warning SOP Instance UIDs sent with a warning status (stored by the peer), sorted
+   * @param failed SOP Instance UIDs that failed or were not attempted, sorted
+   * @param status the final response's status, 4 hex digits (e.g. {@code 0000}, {@code B000})
+   * @param cancelled whether a C-CANCEL stopped it before every instance was attempted
+   * @param requestedAt when the request arrived, UTC epoch ms
+   * @param servedBy the node that served the retrieve (the event's {@code node} is the node that
+   *     hosts the study's entity, which may be another)
+   */
+  public record Access(
+      String how,
+      Sender requester,
+      String destinationAeTitle,
+      List<String> seriesInstanceUids,
+      List<String> completed,
+      List<String> warning,
+      List<String> failed,
+      String status,
+      boolean cancelled,
+      long requestedAt,
+      String servedBy)
+      implements CborSerializable {
+    public Access {
+      Objects.requireNonNull(how, "how");
+      Objects.requireNonNull(requester, "requester");
+      seriesInstanceUids = List.copyOf(seriesInstanceUids);
+      completed = List.copyOf(completed);
+      warning = List.copyOf(warning);
+      failed = List.copyOf(failed);
     }
   }
 
@@ -406,6 +467,13 @@ public final class Study
         .forAnyState()
         .onCommand(RecordInstance.class, this::onRecordInstance)
         .onCommand(RecordInstances.class, this::onRecordInstances)
+        .onCommand(RecordAccess.class, (state, cmd) -> {
+          StudyAccessed event = new StudyAccessed(cmd.access(), state.headHash(), settings.nodeId(),
+              settings.site(), clock.millis());
+          plannedHashes.put(event, EventHashing.hash(event));
+          return Effect().persist(event).thenReply(cmd.replyTo(),
+              s -> StatusReply.success(Done.getInstance()));
+        })
         .onCommand(GetState.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state))
         .onCommand(Stop.class, (state, cmd) -> Effect().stop().thenNoReply())
         .build();

@@ -282,6 +282,29 @@ class StudyTest {
   }
 
   @Test
+  void anAccessIsJournalledChainedAndChangesNothingElse() {
+    var kit = kit(Fixtures.settings());
+    record(kit, instance("1.2.3.70", sha('a'), "0000aaaa-70"));
+    Study.Access access = new Study.Access("C-MOVE",
+        new Sender("VIEWER", "ANNAL", "10.0.0.9:4711", "a-1", null), "WORKSTATION",
+        List.of(Fixtures.SERIES), List.of("1.2.3.70"), List.of(), List.of(), "0000", false,
+        Fixtures.NOW.toEpochMilli(), "test-node");
+    var before = kit.getState();
+    var result = kit.<StatusReply<org.apache.pekko.Done>>runCommand(
+        replyTo -> new Study.RecordAccess(access, replyTo));
+    assertTrue(result.reply().isSuccess());
+    Study.StudyAccessed event = result.eventOfType(Study.StudyAccessed.class);
+    assertEquals(access, event.access());
+    assertEquals(before.headHash(), event.prevHash());
+    assertEquals(EventHashing.hash(event), result.state().headHash());
+    assertEquals(before.eventCount() + 1, result.state().eventCount());
+    assertEquals(before.instances(), result.state().instances());
+    // Survives a restart (CBOR round trip of the new event type included).
+    kit.restart();
+    assertEquals(result.state().headHash(), kit.getState().headHash());
+  }
+
+  @Test
   void stopMessageWaitsForTheCommandsBeforeIt() {
     // Sharding's stop message (passivation, hand-off at a graceful leave) arrives while a write
     // is in flight: the C-STORE behind it must still get its reply, then the entity stops.

@@ -48,7 +48,7 @@ import scala.jdk.javaapi.FutureConverters;
  * locally), so the tags are not distributed with a ShardedDaemonProcess (which would run each tag
  * on one node only); instead {@link #init} runs all eight projections on the node it is called on,
  * as plain actors. Their {@link ProjectionId} names the node and the index generation
- * ({@code query-index|<node>|<generation>}, key = tag), so nodes never share offsets, and a
+ * ({@code query-index.<node>.<generation>}, key = tag), so nodes never share offsets, and a
  * rebuilt index (new generation) never resumes from offsets of an index that no longer exists.
  *
  * <p>{@link #reindex}: delete the local index and its offsets; the next {@link #init} rebuilds from
@@ -68,7 +68,9 @@ public final class StudyIndexProjection {
 
   /** The projection id of one tag's projection for this node and index generation. */
   public static ProjectionId projectionId(String nodeId, String generation, String tag) {
-    return ProjectionId.of("query-index|" + nodeId + "|" + generation, tag);
+    // The name becomes an actor name (ProjectionManagement's topic): only its characters.
+    String node = nodeId.replaceAll("[^A-Za-z0-9_.\\-]", "_");
+    return ProjectionId.of("query-index." + node + "." + generation, tag);
   }
 
   /**

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  * {@code annal cassandra}: only the embedded Cassandra of a data dir, in the foreground until
  * Ctrl-C/SIGTERM. Several nodes on one machine share it ({@code annal run --cassandra
  * 127.0.0.1:PORT}), as {@code cluster-config/local-cluster.sh} and the cluster tests do. Not for
- * production, where Cassandra is its own cluster (cluster-config/annal-schema.cql).
+ * production, where Cassandra is its own cluster (cluster-config/production/annal-schema.cql).
  */
 @Command(name = "cassandra", mixinStandardHelpOptions = true,
     description = {"Run the embedded Cassandra of a data dir alone, in the foreground.",

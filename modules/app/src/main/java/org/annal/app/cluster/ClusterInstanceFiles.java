@@ -86,44 +86,58 @@ public final class ClusterInstanceFiles implements InstanceFiles {
           + ": unavailable until that node is back"));
     }
     Placement p = placements.get(index);
-    if (p.nodeId().equals(selfNodeId)) {
-      // The first chunk is read before answering: a missing local file tries the next placement
-      // instead of failing a response that already said 200.
-      return blobs.get(new BlobKey(p.blobKey())).prefixAndTail(1).runWith(Sink.head(), system)
-          .handle((firstAndRest, failure) -> {
-            if (failure == null) {
-              Source<ByteString, ?> bytes =
-                  Source.from(firstAndRest.first()).concat(firstAndRest.second());
-              return CompletableFuture.completedFuture(
-                  new InstanceFile(instance.size(), checked(bytes, instance, p.nodeId()), p.nodeId()));
-            }
-            failures.add("node " + p.nodeId() + " (this node: " + failure + ")");
-            return openFirst(instance, placements, index + 1, failures);
-          }).thenCompose(x -> x);
+    return openBlob(p.nodeId(), p.blobKey(), instance.size(), instance.sha256(),
+        "instance " + instance.sopInstanceUid())
+        .handle((bytes, failure) -> {
+          if (failure == null) {
+            return CompletableFuture.completedFuture(
+                new InstanceFile(instance.size(), bytes, p.nodeId()));
+          }
+          Throwable cause = failure instanceof java.util.concurrent.CompletionException
+              && failure.getCause() != null ? failure.getCause() : failure;
+          failures.add("node " + p.nodeId() + " (" + cause.getMessage() + ")");
+          return openFirst(instance, placements, index + 1, failures);
+        }).thenCompose(x -> x);
+  }
+
+  /**
+   * The bytes of one blob, from this node's store when {@code nodeId} is this node, else from that
+   * node's {@code /internal/blobs}; checked against {@code size} and {@code sha256} as they pass
+   * (the stream fails at its end on a mismatch). The first chunk is read before the stage
+   * completes, so a missing blob or an unreachable node fails the stage, not a stream already
+   * promised to someone (a 200, a C-STORE sub-operation).
+   *
+   * @param what names the blob in error messages (e.g. "instance 1.2.3")
+   */
+  public CompletionStage<Source<ByteString, NotUsed>> openBlob(String nodeId, String blobKey,
+      long size, String sha256, String what) {
+    if (nodeId.equals(selfNodeId)) {
+      return blobs.get(new BlobKey(blobKey)).prefixAndTail(1).runWith(Sink.head(), system)
+          .thenApply(firstAndRest -> checked(
+              Source.from(firstAndRest.first()).concat(firstAndRest.second()), size, sha256,
+              what, nodeId));
     }
-    Optional<String> url = nodes.internalUrl(p.nodeId());
+    Optional<String> url = nodes.internalUrl(nodeId);
     if (url.isEmpty()) {
-      failures.add("node " + p.nodeId() + " (not a reachable cluster member now)");
-      return openFirst(instance, placements, index + 1, failures);
+      return CompletableFuture.failedFuture(new UnavailableException(
+          "node " + nodeId + " holds " + what + " and is not a reachable cluster member now"));
     }
-    return remote(url.get(), p).handle((response, failure) -> {
+    return remote(url.get(), blobKey).handle((response, failure) -> {
       if (failure == null && response.status().intValue() == 200) {
-        return CompletableFuture.completedFuture(new InstanceFile(instance.size(),
-            checked(response.entity().getDataBytes(), instance, p.nodeId()), p.nodeId()));
+        return checked(response.entity().getDataBytes(), size, sha256, what, nodeId);
       }
       String why = failure != null ? failure.toString() : "HTTP " + response.status().intValue();
       if (response != null) {
         response.discardEntityBytes(system);
       }
-      log.atWarn().addKeyValue("event", "remote_read_failed").addKeyValue("node", p.nodeId())
-          .log("Reading blob {} from node {} at {} failed: {}", p.blobKey(), p.nodeId(), url.get(), why);
-      failures.add("node " + p.nodeId() + " (" + why + ")");
-      return openFirst(instance, placements, index + 1, failures);
-    }).thenCompose(x -> x);
+      log.atWarn().addKeyValue("event", "remote_read_failed").addKeyValue("node", nodeId)
+          .log("Reading blob {} from node {} at {} failed: {}", blobKey, nodeId, url.get(), why);
+      throw new UnavailableException("node " + nodeId + " did not serve " + what + ": " + why);
+    });
   }
 
-  private CompletionStage<HttpResponse> remote(String baseUrl, Placement p) {
-    String path = InternalRoutes.BLOBS_PATH + p.blobKey();
+  private CompletionStage<HttpResponse> remote(String baseUrl, String blobKey) {
+    String path = InternalRoutes.BLOBS_PATH + blobKey;
     String[] signed = auth.sign("GET", path, selfNodeId);
     HttpRequest request = HttpRequest.GET(baseUrl + path).addHeaders(List.of(
         RawHeader.create(InternalAuth.NODE_HEADER, signed[0]),
@@ -144,6 +158,13 @@ public final class ClusterInstanceFiles implements InstanceFiles {
   /** {@code source}, failing at its end if its bytes are not the instance's size and SHA-256. */
   static Source<ByteString, NotUsed> checked(Source<ByteString, ?> source, Study.Instance instance,
       String nodeId) {
+    return checked(source, instance.size(), instance.sha256(),
+        "instance " + instance.sopInstanceUid(), nodeId);
+  }
+
+  /** {@code source}, failing at its end if its bytes are not {@code size} and {@code sha256}. */
+  static Source<ByteString, NotUsed> checked(Source<ByteString, ?> source, long size,
+      String sha256, String what, String nodeId) {
     return Source.lazySource(() -> {
       MessageDigest digest = sha256();
       long[] count = {0};
@@ -154,13 +175,12 @@ public final class ClusterInstanceFiles implements InstanceFiles {
       // concatLazy: plain concat would start the check at once, before any byte was counted.
       }).concatLazy(Source.lazySource(() -> {
         String sha = HexFormat.of().formatHex(digest.digest());
-        if (count[0] == instance.size() && sha.equals(instance.sha256())) {
+        if (count[0] == size && sha.equals(sha256)) {
           return Source.<ByteString>empty();
         }
-        return Source.<ByteString>failed(new IOException("blob of instance "
-            + instance.sopInstanceUid() + " from node " + nodeId + " is " + count[0]
-            + " bytes with SHA-256 " + sha + ", the journal says " + instance.size()
-            + " bytes, " + instance.sha256()));
+        return Source.<ByteString>failed(new IOException("blob of " + what + " from node "
+            + nodeId + " is " + count[0] + " bytes with SHA-256 " + sha + ", the journal says "
+            + size + " bytes, " + sha256));
       }));
     }).mapMaterializedValue(m -> NotUsed.notUsed());
   }

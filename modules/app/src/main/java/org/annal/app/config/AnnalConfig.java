@@ -60,7 +60,7 @@ public final class AnnalConfig {
 
   /**
    * Values other modules read from their own keys, derived from this node's: unless set explicitly,
-   * {@code annal.storage.root = DATA_DIR/storage} and
+   * {@code annal.storage.root = DATA_DIR/storage}, {@code annal.query.index-dir = DATA_DIR/index} and
    * {@code annal.cassandra.embedded.directory = DATA_DIR/cassandra}; always
    * {@code annal.archive.node-id/site} from {@code annal.node-id/site}, so that one key names the
    * node everywhere.
@@ -69,6 +69,9 @@ public final class AnnalConfig {
     Map<String, Object> derived = new LinkedHashMap<>();
     if (isBlank("annal.storage.root")) {
       derived.put("annal.storage.root", storageDir().toString());
+    }
+    if (isBlank("annal.query.index-dir")) {
+      derived.put("annal.query.index-dir", dataDir().resolve("index").toString());
     }
     if (isBlank("annal.cassandra.embedded.directory")) {
       derived.put("annal.cassandra.embedded.directory", cassandraDir().toString());
@@ -98,6 +101,10 @@ public final class AnnalConfig {
 
   public Path storageDir() {
     return dataDir().resolve("storage");
+  }
+
+  public Path queryIndexDir() {
+    return Path.of(config.getString("annal.query.index-dir")).toAbsolutePath().normalize();
   }
 
   public Path cassandraDir() {
@@ -188,10 +195,25 @@ public final class AnnalConfig {
     return config.getInt("pekko.remote.artery.canonical.port");
   }
 
-  /** The external Cassandra, or null when the embedded one is to be started. */
+  /** The (first) external Cassandra node, or null when the embedded one is to be started. */
   public HostAndPort externalCassandra() {
+    List<HostAndPort> all = externalCassandraNodes();
+    return all.isEmpty() ? null : all.get(0);
+  }
+
+  /**
+   * Every external Cassandra node of {@code annal.cassandra.external} ("h1:9042,h2:9042"): the
+   * driver's contact points, so that a node starts while any one of them is up. Empty: embedded.
+   */
+  public List<HostAndPort> externalCassandraNodes() {
     String value = config.getString("annal.cassandra.external");
-    return value.isBlank() ? null : HostAndPort.parse(value);
+    List<HostAndPort> nodes = new java.util.ArrayList<>();
+    for (String part : value.split(",")) {
+      if (!part.isBlank()) {
+        nodes.add(HostAndPort.parse(part.strip()));
+      }
+    }
+    return nodes;
   }
 
   public Duration duration(String path) {
@@ -203,8 +225,14 @@ public final class AnnalConfig {
    * once the embedded node has started, or from {@code --cassandra}.
    */
   public AnnalConfig withCassandra(HostAndPort cassandra) {
+    return withCassandra(List.of(cassandra));
+  }
+
+  /** As {@link #withCassandra(HostAndPort)} with several contact points. */
+  public AnnalConfig withCassandra(List<HostAndPort> cassandra) {
     Config contact = ConfigFactory.parseMap(Map.of(
-        "datastax-java-driver.basic.contact-points", List.of(cassandra.toString())));
+        "datastax-java-driver.basic.contact-points",
+        cassandra.stream().map(HostAndPort::toString).toList()));
     return new AnnalConfig(contact.withFallback(config));
   }
 

@@ -23,17 +23,17 @@ public final class CassandraBackend implements AutoCloseable {
   private static final String ARTERY_PORT = "pekko.remote.artery.canonical.port";
 
   private final EmbeddedCassandra embedded;
-  private final HostAndPort contactPoint;
+  private final List<HostAndPort> contactPoints;
 
-  private CassandraBackend(EmbeddedCassandra embedded, HostAndPort contactPoint) {
+  private CassandraBackend(EmbeddedCassandra embedded, List<HostAndPort> contactPoints) {
     this.embedded = embedded;
-    this.contactPoint = contactPoint;
+    this.contactPoints = List.copyOf(contactPoints);
   }
 
   /** Starts the embedded Cassandra unless the config names an external one; blocks until CQL answers. */
   public static CassandraBackend open(AnnalConfig config) {
-    HostAndPort external = config.externalCassandra();
-    if (external != null) {
+    List<HostAndPort> external = config.externalCassandraNodes();
+    if (!external.isEmpty()) {
       log.atInfo().addKeyValue("event", "cassandra_external").log("Using Cassandra at {}", external);
       return new CassandraBackend(null, external);
     }
@@ -50,7 +50,7 @@ public final class CassandraBackend implements AutoCloseable {
       HostAndPort hostAndPort = new HostAndPort(contact.getHostString(), contact.getPort());
       log.atInfo().addKeyValue("event", "cassandra_ready").addKeyValue("version", version)
           .log("Embedded Cassandra {} ready on {}", version, hostAndPort);
-      return new CassandraBackend(cassandra, hostAndPort);
+      return new CassandraBackend(cassandra, List.of(hostAndPort));
     } catch (RuntimeException | Error e) {
       cassandra.stop();
       throw e;
@@ -59,11 +59,12 @@ public final class CassandraBackend implements AutoCloseable {
 
   /** The configuration pointed at this Cassandra. */
   public AnnalConfig configure(AnnalConfig config) {
-    return config.withCassandra(contactPoint);
+    return config.withCassandra(contactPoints);
   }
 
+  /** The (first) contact point. */
   public HostAndPort contactPoint() {
-    return contactPoint;
+    return contactPoints.get(0);
   }
 
   public boolean isEmbedded() {

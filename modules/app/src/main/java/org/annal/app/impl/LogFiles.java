@@ -19,15 +19,29 @@ import org.slf4j.LoggerFactory;
 public final class LogFiles {
   private LogFiles() {}
 
+  /** Name of the logger whose events go to {@code audit.log} only (C-FIND queries, ...). */
+  public static final String AUDIT_LOGGER = "annal.audit";
+
   /**
    * Adds {@code logDir/annal.log}: JSON lines (logback's JsonEncoder), rolled daily and at 100 MB,
-   * 14 days kept.
+   * 14 days kept; and {@code logDir/audit.log}, the same format, for the {@link #AUDIT_LOGGER}
+   * only (kept 366 days: an audit trail outlives operational logs).
    */
   public static void attach(Path logDir) {
     LoggerContext context = context();
     if (context == null) {
       return;
     }
+    context.getLogger(Logger.ROOT_LOGGER_NAME)
+        .addAppender(jsonFile(context, "DATA_DIR_FILE", logDir, "annal", 14));
+    Logger audit = context.getLogger(AUDIT_LOGGER);
+    audit.setAdditive(false);
+    audit.setLevel(Level.INFO);
+    audit.addAppender(jsonFile(context, "AUDIT_FILE", logDir, "audit", 366));
+  }
+
+  private static RollingFileAppender<ILoggingEvent> jsonFile(LoggerContext context, String name,
+      Path logDir, String base, int days) {
     JsonEncoder encoder = new JsonEncoder();
     encoder.setContext(context);
     // The formatted message and key=value pairs; not the raw pattern, arguments or context blob.
@@ -41,21 +55,20 @@ public final class LogFiles {
 
     RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
     appender.setContext(context);
-    appender.setName("DATA_DIR_FILE");
-    appender.setFile(logDir.resolve("annal.log").toString());
+    appender.setName(name);
+    appender.setFile(logDir.resolve(base + ".log").toString());
     appender.setEncoder(encoder);
 
     SizeAndTimeBasedRollingPolicy<ILoggingEvent> policy = new SizeAndTimeBasedRollingPolicy<>();
     policy.setContext(context);
     policy.setParent(appender);
-    policy.setFileNamePattern(logDir.resolve("annal.%d{yyyy-MM-dd}.%i.log.gz").toString());
+    policy.setFileNamePattern(logDir.resolve(base + ".%d{yyyy-MM-dd}.%i.log.gz").toString());
     policy.setMaxFileSize(FileSize.valueOf("100MB"));
-    policy.setMaxHistory(14);
+    policy.setMaxHistory(days);
     policy.start();
     appender.setRollingPolicy(policy);
     appender.start();
-
-    context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
+    return appender;
   }
 
   /**

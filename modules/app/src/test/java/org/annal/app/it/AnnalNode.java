@@ -260,7 +260,7 @@ final class AnnalNode implements AutoCloseable {
     return httpPort;
   }
 
-  /** Port of Pekko Management's HTTP (/cluster/members, /health/ready). */
+  /** Port of Pekko Management's HTTP (/cluster/members, /ready). */
   int managementPort() {
     return managementPort;
   }

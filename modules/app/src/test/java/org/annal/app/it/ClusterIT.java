@@ -99,8 +99,8 @@ class ClusterIT {
   void ingestThroughAllThreeAtOnce() throws Exception {
     for (AnnalNode node : nodes) {
       // Pekko Management: member Up and the journal answering (our readiness check).
-      assertEquals(200, status(node.managementPort(), "/health/ready"), "ready " + node.log());
-      assertEquals(200, status(node.managementPort(), "/health/alive"));
+      assertEquals(200, status(node.managementPort(), "/ready"), "ready " + node.log());
+      assertEquals(200, status(node.managementPort(), "/alive"));
     }
     // One study shared by all nodes (two associations each) and one study per node (two more).
     Ingest shared = new Ingest("shared", 2 * NODES);

@@ -22,7 +22,8 @@ import org.annal.archive.Study;
  * no whitespace, the type id first ({@code "type":"InstanceStored/1"}), then every non-null field
  * in lexicographic order of its name, nested objects and maps likewise sorted by key, null fields
  * left out, numbers as integers. Events hold only strings, integers, enums (as their name),
- * nested records and string maps (no sets, no floating point), so that form is unambiguous and can
+ * booleans, nested records, string maps and lists of strings (no sets, no floating point), so that
+ * form is unambiguous and can
  * be reproduced by an auditor in any language from the JSON of the event. It is independent of how
  * the journal stores the event (CBOR): the bytes hashed are recomputed, not the stored bytes.
  *

@@ -64,9 +64,18 @@ final class CFindOperation implements ServiceOperation {
     return matches.via(killSwitch.flow())
         .map(match -> new Responses(pending(match), false))
         .recover(new PFBuilder<Throwable, Responses>()
-            .match(DimseException.class, e -> new Responses(last(e.status()), true))
-            .match(Throwable.class, e -> new Responses(last(DimseStatus.of(
-                Status.OUT_OF_RESOURCES, "query failed: " + e.getMessage())), true))
+            .match(Throwable.class, e -> {
+              // A handler's future wraps its DimseException (CompletionException): unwrap it.
+              Throwable cause = e;
+              while ((cause instanceof java.util.concurrent.CompletionException
+                  || cause instanceof java.util.concurrent.ExecutionException)
+                  && cause.getCause() != null) {
+                cause = cause.getCause();
+              }
+              return new Responses(last(cause instanceof DimseException d ? d.status()
+                  : DimseStatus.of(Status.OUT_OF_RESOURCES, "query failed: " + cause.getMessage())),
+                  true);
+            })
             .build())
         .statefulMap(() -> new boolean[1], (ended, responses) -> {
           ended[0] = responses.isFinal();

@@ -92,4 +92,15 @@ class CFindOperationTest {
     assertEquals(0xA700, command(pdus.get(0)).getUs(CommandSet.STATUS));
     assertEquals("cap", command(pdus.get(0)).getString(CommandSet.ERROR_COMMENT));
   }
+
+  @Test
+  void aDimseExceptionWrappedByAFutureKeepsItsStatus() throws Exception {
+    // A handler that matches off-thread (CompletableFuture.supplyAsync) fails with the
+    // DimseException inside a CompletionException: the peer must still get A900, not A700.
+    List<PDataTf> pdus = operation(Source.failed(new java.util.concurrent.CompletionException(
+            new DimseException(0xA900, "level missing"))))
+        .pdus().runWith(Sink.seq(), system).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertEquals(0xA900, command(pdus.get(0)).getUs(CommandSet.STATUS));
+    assertEquals("level missing", command(pdus.get(0)).getString(CommandSet.ERROR_COMMENT));
+  }
 }

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.annal.app.qr;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.annal.app.impl.LogFiles;
+import org.annal.dicom.Dataset;
+import org.annal.dicom.Element;
+import org.annal.dicom.ElementDictionary;
+import org.annal.dicom.net.AssociationInfo;
+import org.annal.dicom.net.CFindHandler;
+import org.annal.dicom.net.CFindRq;
+import org.annal.dicom.net.DimseException;
+import org.annal.dicom.net.QueryRetrieveSopClasses;
+import org.annal.dicom.net.Status;
+import org.annal.query.FindResult;
+import org.annal.query.InformationModel;
+import org.annal.query.QueryException;
+import org.annal.query.QueryRetrieveLevel;
+import org.annal.query.QueryService;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The C-FIND SCP of the node (PS3.4 C.4.1): the identifier is matched against this node's query
+ * index ({@link QueryService}, Lucene, off the association's thread on the blocking dispatcher);
+ * each match is one Pending response. More matches than {@code annal.query.max-results}: the
+ * first ones are sent, then the final status is A700 (Refused: Out of Resources) with an Error
+ * Comment saying so (kept under the 64 characters of an LO). Every query goes to the audit log ({@code DATA_DIR/logs/audit.log}): who,
+ * which model and level, which keys, how many matches, the outcome. Queries are not study events.
+ */
+public final class IndexFindHandler implements CFindHandler {
+  private static final Logger audit = LoggerFactory.getLogger(LogFiles.AUDIT_LOGGER);
+  static final int QUERY_RETRIEVE_LEVEL = 0x00080052;
+
+  private final QueryService query;
+  private final Executor blocking;
+
+  public IndexFindHandler(QueryService query, Executor blocking) {
+    this.query = query;
+    this.blocking = blocking;
+  }
+
+  @Override
+  public Source<Dataset, NotUsed> onCFind(AssociationInfo association, CFindRq request,
+      Dataset identifier) {
+    long started = System.nanoTime();
+    InformationModel model = modelOf(request.affectedSopClassUid());
+    String levelName = identifier.getString(QUERY_RETRIEVE_LEVEL);
+    String keys = describe(identifier);
+    Source<Dataset, NotUsed> answers = Source.lazyCompletionStage(() ->
+            CompletableFuture.supplyAsync(() -> find(model, levelName, identifier), blocking))
+        .flatMapConcat(result -> {
+          Source<Dataset, NotUsed> matches = Source.from(result.matches());
+          return result.capped()
+              ? matches.concat(Source.failed(new DimseException(Status.OUT_OF_RESOURCES,
+                  "More than " + result.cap() + " matches: refine the query")))
+              : matches;
+        })
+        .mapMaterializedValue(x -> NotUsed.notUsed());
+    long[] sent = {0};
+    return answers.map(d -> {
+      sent[0]++;
+      return d;
+    }).watchTermination(Keep.right()).mapMaterializedValue(done -> {
+      done.whenComplete((ok, failure) -> audit(association, model, levelName, keys, sent[0],
+          failure == null ? "completed" : outcome(failure), (System.nanoTime() - started) / 1_000_000));
+      return NotUsed.notUsed();
+    });
+  }
+
+  private FindResult find(InformationModel model, String levelName, Dataset identifier) {
+    QueryRetrieveLevel level;
+    try {
+      level = QueryRetrieveLevel.valueOf(levelName == null ? "" : levelName.strip());
+    } catch (IllegalArgumentException e) {
+      throw new DimseException(Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
+          "Query/Retrieve Level (0008,0052) missing or not one of PATIENT, STUDY, SERIES, IMAGE: "
+              + levelName);
+    }
+    try {
+      return query.find(level, model, identifier, 0);
+    } catch (QueryException e) {
+      int status = e.reason() == QueryException.Reason.IDENTIFIER_DOES_NOT_MATCH_SOP_CLASS
+          ? Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS : Status.CANNOT_UNDERSTAND;
+      throw new DimseException(status, e.getMessage());
+    }
+  }
+
+  static InformationModel modelOf(String sopClassUid) {
+    return switch (sopClassUid) {
+      case QueryRetrieveSopClasses.PATIENT_ROOT_FIND, QueryRetrieveSopClasses.PATIENT_ROOT_MOVE,
+          QueryRetrieveSopClasses.PATIENT_ROOT_GET -> InformationModel.PATIENT_ROOT;
+      default -> InformationModel.STUDY_ROOT;
+    };
+  }
+
+  /** The identifier's keys as {@code Keyword=value} (empty value = return key), for the audit log. */
+  static String describe(Dataset identifier) {
+    List<String> parts = new ArrayList<>();
+    for (Element e : identifier.elements()) {
+      String keyword = ElementDictionary.keywordOf(e.tag());
+      String value;
+      try {
+        value = e.vr().name().equals("SQ") ? "(sequence)" : identifier.getString(e.tag());
+      } catch (RuntimeException notText) {
+        value = "(binary)";
+      }
+      parts.add((keyword == null ? String.format("(%04X,%04X)", e.tag() >>> 16, e.tag() & 0xFFFF)
+          : keyword) + "=" + (value == null ? "" : value));
+    }
+    return String.join(" ", parts);
+  }
+
+  private static String outcome(Throwable failure) {
+    Throwable t = failure.getCause() != null && !(failure instanceof DimseException)
+        ? failure.getCause() : failure;
+    if (t instanceof DimseException d) {
+      return String.format("status %04X: %s", d.status().code(), t.getMessage());
+    }
+    return t.getClass().getSimpleName().contains("Cancel") ? "cancelled" : "failed: " + t;
+  }
+
+  private static void audit(AssociationInfo a, InformationModel model, String level, String keys,
+      long matches, String outcome, long millis) {
+    audit.atInfo().addKeyValue("event", "query")
+        .addKeyValue("service", "C-FIND")
+        .addKeyValue("calling_ae", a.callingAeTitle())
+        .addKeyValue("called_ae", a.calledAeTitle())
+        .addKeyValue("peer", String.valueOf(a.peerAddress()))
+        .addKeyValue("association", a.associationId())
+        .addKeyValue("model", model.name())
+        .addKeyValue("level", String.valueOf(level))
+        .addKeyValue("keys", keys)
+        .addKeyValue("matches", matches)
+        .addKeyValue("outcome", outcome)
+        .addKeyValue("ms", millis)
+        .log("C-FIND from {} ({}) {} {}: {} matches, {}", a.callingAeTitle(), a.peerAddress(),
+            model, level, matches, outcome);
+  }
+
+}

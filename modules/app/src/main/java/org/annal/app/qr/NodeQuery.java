@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.annal.app.qr;
+
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.annal.app.cluster.ClusterInstanceFiles;
+import org.annal.app.config.AnnalConfig;
+import org.annal.archive.ArchiveSettings;
+import org.annal.dicom.net.QueryRetrieveServices;
+import org.annal.query.QueryIndex;
+import org.annal.query.QueryService;
+import org.annal.query.QuerySettings;
+import org.annal.query.StudyIndexProjection;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's query side: its local query index ({@code annal.query.index-dir}, Lucene), the eight
+ * tag projections that keep it up to date from the journal, and the C-FIND / C-MOVE / C-GET
+ * handlers over it. Internal API.
+ */
+public final class NodeQuery {
+  private static final Logger log = LoggerFactory.getLogger(NodeQuery.class);
+
+  private final QueryIndex index;
+  private final StudyIndexProjection projection;
+  private final QueryService service;
+  private final QueryRetrieveServices services;
+
+  private NodeQuery(QueryIndex index, StudyIndexProjection projection, QueryService service,
+      QueryRetrieveServices services) {
+    this.index = index;
+    this.projection = projection;
+    this.service = service;
+    this.services = services;
+  }
+
+  public static NodeQuery start(ActorSystem<?> system, AnnalConfig config,
+      ArchiveSettings archive, ClusterInstanceFiles files) {
+    QuerySettings settings = QuerySettings.fromConfig(config.underlying());
+    QueryIndex index = QueryIndex.open(config.queryIndexDir());
+    StudyIndexProjection projection =
+        StudyIndexProjection.init(system, index, settings, config.nodeId());
+    QueryService service = new QueryService(index, settings);
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    QueryRetrieveServices services = QueryRetrieveServices.fromConfig(
+        config.underlying().getConfig("annal.dicom"),
+        new IndexFindHandler(service, blocking),
+        new ArchiveRetrieveHandler(system, service, files, blocking, archive.askTimeout(),
+            archive.recordAttemptTimeout(), config.nodeId(), Clock.systemUTC()));
+    NodeQuery query = new NodeQuery(index, projection, service, services);
+    // Last: projections store their offsets on stop, then the index closes (its last commit).
+    CoordinatedShutdown.get(system).addTask(
+        CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "query-index-close", () -> {
+          projection.stop();
+          return CompletableFuture.supplyAsync(() -> {
+            index.close();
+            log.atInfo().addKeyValue("event", "query_index_closed").log("Query index closed");
+            return Done.getInstance();
+          }, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, blocking));
+        });
+    return query;
+  }
+
+  public QueryRetrieveServices services() {
+    return services;
+  }
+
+  public QueryService service() {
+    return service;
+  }
+
+  public QueryIndex index() {
+    return index;
+  }
+
+  /** Lag from event to index, over recent events. */
+  public Object lag() {
+    return projection.lag();
+  }
+
+}
