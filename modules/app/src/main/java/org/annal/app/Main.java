@@ -4,6 +4,10 @@ package org.annal.app;
 import java.io.PrintWriter;
 import org.annal.app.cli.CassandraCommand;
 import org.annal.app.cli.EchoCommand;
+import org.annal.app.cli.FindCommand;
+import org.annal.app.cli.GetCommand;
+import org.annal.app.cli.MoveCommand;
+import org.annal.app.cli.ReindexCommand;
 import org.annal.app.cli.RunCommand;
 import org.annal.app.cli.StoreCommand;
 import org.annal.app.cli.VerifyCommand;
@@ -23,7 +27,8 @@ import picocli.CommandLine.Model.CommandSpec;
     versionProvider = VersionProvider.class,
     description = "Annal PACS archive node and tools.",
     subcommands = {
-        RunCommand.class, StoreCommand.class, EchoCommand.class, VerifyCommand.class,
+        RunCommand.class, StoreCommand.class, EchoCommand.class, FindCommand.class,
+        MoveCommand.class, GetCommand.class, VerifyCommand.class, ReindexCommand.class,
         CassandraCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
