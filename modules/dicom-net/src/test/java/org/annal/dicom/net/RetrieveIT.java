@@ -279,4 +279,49 @@ class RetrieveIT {
           f.toString());
     }
   }
+
+  /** An item whose data set cannot be opened (its blob missing, its node down). */
+  private RetrieveItem unreadable(Path like) throws Exception {
+    StoreScu.Instance i = StoreScu.inspect(like);
+    return new RetrieveItem(i.sopClassUid(), "1.2.3.999.1", i.transferSyntaxUid(),
+        () -> org.apache.pekko.stream.javadsl.Source.failed(
+            new java.io.IOException("blob missing (test)")));
+  }
+
+  @Test
+  void anUnreadableItemFailsAloneInAMove(@TempDir Path dest) throws Exception {
+    qr.items = List.of(InMemoryQueryRetrieve.fileItem(explicitFiles.get(0)),
+        unreadable(explicitFiles.get(0)), InMemoryQueryRetrieve.fileItem(explicitFiles.get(1)));
+    int storePort = freePort();
+    destinations = Map.of("STORESCP", new InetSocketAddress("127.0.0.1", storePort));
+    Process storescp = storescp(dest, storePort);
+    try {
+      ToolResult r = run("movescu", "-S", "-v", "-aec", "ANNAL", "-aem", "STORESCP",
+          "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=1.2.3",
+          "127.0.0.1", Integer.toString(port));
+      await("report", Duration.ofSeconds(10), () -> !qr.reports.isEmpty());
+      RetrieveReport report = qr.reports.poll();
+      assertEquals(List.of("1.2.3.999.1"), report.failed(), r.output());
+      assertEquals(2, report.completed().size(), "the item after the unreadable one went too");
+      await("storescp wrote 2 files", Duration.ofSeconds(10), () -> uncheckedCount(dest) == 2);
+    } finally {
+      storescp.destroy();
+      storescp.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void anUnreadableItemFailsAloneInAGet(@TempDir Path out) throws Exception {
+    qr.items = List.of(unreadable(explicitFiles.get(0)),
+        InMemoryQueryRetrieve.fileItem(explicitFiles.get(0)),
+        InMemoryQueryRetrieve.fileItem(explicitFiles.get(1)));
+    ToolResult r = run("getscu", "-S", "-v", "+B", "-aec", "ANNAL", "-od", out.toString(),
+        "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=1.2.3",
+        "127.0.0.1", Integer.toString(port));
+    await("report", Duration.ofSeconds(10), () -> !qr.reports.isEmpty());
+    RetrieveReport report = qr.reports.poll();
+    assertEquals(List.of("1.2.3.999.1"), report.failed(), r.output());
+    assertEquals(2, report.completed().size(), r.output());
+    assertEquals(2, bySopInstance(received(out)).size(), "both readable instances arrived whole");
+  }
 }

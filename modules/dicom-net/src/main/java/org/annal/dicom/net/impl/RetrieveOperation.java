@@ -284,7 +284,12 @@ final class RetrieveOperation implements ServiceOperation {
     }
     CompletionStage<Source<ByteString, ?>> data;
     if (target.equals(item.storedTransferSyntaxUid())) {
-      data = CompletableFuture.completedFuture(item.dataSet().get());
+      // The first chunk is read before the C-STORE-RQ goes out: a data set that cannot be opened
+      // (missing, its node down) fails this sub-operation alone instead of cutting the
+      // association in the middle of a data set.
+      data = item.dataSet().get().prefixAndTail(1).runWith(Sink.head(), materializer)
+          .thenApply(firstAndRest -> Source.from(firstAndRest.first())
+              .concat(firstAndRest.second()));
     } else {
       data = RetrieveTranscoder.convert(item.dataSet().get(), item.storedTransferSyntaxUid(),
           target, services.maxTranscodeBytes(), materializer).thenApply(Source::single);
