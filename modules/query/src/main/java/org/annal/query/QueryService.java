@@ -219,6 +219,31 @@ public final class QueryService {
   }
 
   /**
+   * Study Instance UIDs of every study whose Patient ID is exactly {@code patientId}, sorted, with
+   * no result cap: a PATIENT-level C-MOVE / C-GET sends all of them (PS3.4 C.4.2.2.1).
+   */
+  public List<String> studiesOfPatient(String patientId) {
+    return index.withSearcher(searcher -> {
+      try {
+        BooleanQuery q = new BooleanQuery.Builder()
+            .add(new TermQuery(new Term(IndexFields.TYPE, IndexFields.STUDY)),
+                BooleanClause.Occur.FILTER)
+            .add(new TermQuery(new Term("PatientID", patientId)), BooleanClause.Occur.FILTER)
+            .build();
+        TopDocs hits = searcher.search(q, Math.max(1, searcher.getIndexReader().maxDoc()), BY_UID);
+        List<String> out = new ArrayList<>(hits.scoreDocs.length);
+        for (ScoreDoc sd : hits.scoreDocs) {
+          out.add(IndexFields.storedAttributes(searcher.storedFields().document(sd.doc))
+              .get(IndexFields.STUDY_UID));
+        }
+        return out;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  /**
    * The instances of a study, optionally only of one series and/or only the given SOP Instance
    * UIDs, ordered by SOP Instance UID: what a C-MOVE / C-GET sends.
    */

@@ -92,6 +92,15 @@ class QueryServiceTest {
   }
 
   @Test
+  void studiesOfPatientAreAllOfThemWhateverTheCap() {
+    // PAT001 has three studies (two issuers); a PATIENT-level retrieve sends all of them.
+    assertEquals(List.of("1.2.3.1", "1.2.3.2", "1.2.3.6"), service.studiesOfPatient("PAT001"));
+    assertEquals(List.of(), service.studiesOfPatient("NOBODY"));
+    QueryService capped = new QueryService(index, settings(1));
+    assertEquals(3, capped.studiesOfPatient("PAT001").size(), "not cut at max-results");
+  }
+
+  @Test
   void uidList() {
     assertEquals(List.of("1.2.3.1", "1.2.3.3"),
         studies(CI, "StudyInstanceUID", "1.2.3.3\\1.2.3.1\\9.9"));

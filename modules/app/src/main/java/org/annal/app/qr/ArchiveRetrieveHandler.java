@@ -119,14 +119,10 @@ public final class ArchiveRetrieveHandler implements RetrieveHandler {
     List<IndexedInstance> out = new ArrayList<>();
     switch (level) {
       case PATIENT -> {
-        String patientId = single(identifier, PATIENT_ID, "PatientID");
-        Dataset studies = new Dataset();
-        studies.putString(PATIENT_ID, org.annal.dicom.Vr.LO, patientId);
-        studies.putString(STUDY_UID, org.annal.dicom.Vr.UI, "");
-        studies.putString(IndexFindHandler.QUERY_RETRIEVE_LEVEL, org.annal.dicom.Vr.CS, "STUDY");
-        for (Dataset match : query.find(QueryRetrieveLevel.STUDY, InformationModel.PATIENT_ROOT,
-            studies, Integer.MAX_VALUE).matches()) {
-          out.addAll(query.instances(match.getString(STUDY_UID), null, null));
+        // Every study of the patient: no C-FIND result cap here (a capped list would send part
+        // of the patient and still answer Success).
+        for (String study : query.studiesOfPatient(single(identifier, PATIENT_ID, "PatientID"))) {
+          out.addAll(query.instances(study, null, null));
         }
       }
       case STUDY -> {

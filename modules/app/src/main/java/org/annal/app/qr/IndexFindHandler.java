@@ -58,8 +58,12 @@ public final class IndexFindHandler implements CFindHandler {
         .flatMapConcat(result -> {
           Source<Dataset, NotUsed> matches = Source.from(result.matches());
           return result.capped()
-              ? matches.concat(Source.failed(new DimseException(Status.OUT_OF_RESOURCES,
-                  "More than " + result.cap() + " matches: refine the query")))
+              // The failure must come after the matches: concat starts a second source at
+              // once, and even concatLazy fails at once on a bare Source.failed (both measured);
+              // only a lazily created failed source waits its turn.
+              ? matches.concatLazy(Source.lazySource(() -> Source.<Dataset>failed(
+                  new DimseException(Status.OUT_OF_RESOURCES,
+                      "More than " + result.cap() + " matches: refine the query"))))
               : matches;
         })
         .mapMaterializedValue(x -> NotUsed.notUsed());

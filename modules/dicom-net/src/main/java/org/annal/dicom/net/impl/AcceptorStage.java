@@ -258,10 +258,16 @@ public final class AcceptorStage extends GraphStage<FlowShape<Pdu, Pdu>> {
 
     private void onReleaseRq() {
       // AR-2 → Sta8; we answer at once (Evt14 → AR-4: send A-RELEASE-RP, start ARTIM → Sta13).
-      if (operation != null || command != null || running != null) {
+      if (operation != null || command != null) {
         log.warn("assoc={} calling={} sop={} released in the middle of a DIMSE message",
             associationId, callingAeTitle, operation == null ? "-" : operation.sopInstanceUid);
         endOperation("association released before the data set ended");
+      } else if (running != null) {
+        // A C-FIND/MOVE/GET still winding down (its final response may already be out: a
+        // retrieve closes its sub-association after it); peers release as soon as they read it.
+        log.info("assoc={} calling={} released while a query/retrieve operation was finishing",
+            associationId, callingAeTitle);
+        endOperation("association released");
       }
       transition(AssociationEvent.Evt14);
       send(new AReleaseRp());

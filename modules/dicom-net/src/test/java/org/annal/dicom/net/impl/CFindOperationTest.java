@@ -103,4 +103,20 @@ class CFindOperationTest {
     assertEquals(0xA900, command(pdus.get(0)).getUs(CommandSet.STATUS));
     assertEquals("level missing", command(pdus.get(0)).getString(CommandSet.ERROR_COMMENT));
   }
+
+  @Test
+  void matchesBeforeAFailureAreAllSentThenItsStatus() throws Exception {
+    // A result cap: the first matches, then the handler's failure status (PS3.4 C.4.1.1.4).
+    Source<Dataset, org.apache.pekko.NotUsed> capped = Source.lazyCompletionStage(
+            () -> java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> List.of(match("1"), match("2"), match("3"))))
+        .flatMapConcat(list -> Source.from(list).concatLazy(Source.lazySource(
+            () -> Source.<Dataset>failed(new DimseException(0xA700, "More than 3 matches")))))
+        .mapMaterializedValue(x -> org.apache.pekko.NotUsed.notUsed());
+    List<PDataTf> pdus = operation(capped).pdus()
+        .runWith(Sink.seq(), system).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertEquals(7, pdus.size(), "(command, data) x 3, final command");
+    assertEquals(Status.PENDING, command(pdus.get(4)).getUs(CommandSet.STATUS));
+    assertEquals(0xA700, command(pdus.get(6)).getUs(CommandSet.STATUS));
+  }
 }
