@@ -17,6 +17,11 @@ public final class DicomPeerOptions {
   @Option(names = "--aet", defaultValue = "ANNALSCU", description = "Calling AE title (default: ${DEFAULT-VALUE}).")
   public String callingAeTitle;
 
+  /** The peer as messages name it: {@code AET@host:port}. */
+  String target() {
+    return calledAeTitle + "@" + host + ":" + port;
+  }
+
   /** AE titles are 1-16 characters of the default repertoire without backslash (PS3.5 §6.2, AE). */
   void validate(picocli.CommandLine commandLine) {
     for (String[] ae : new String[][] {{"--aec", calledAeTitle}, {"--aet", callingAeTitle}}) {

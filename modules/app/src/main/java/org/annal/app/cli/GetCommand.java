@@ -9,7 +9,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import org.annal.app.impl.Progress;
 import org.annal.app.impl.ToolSystem;
 import org.annal.dicom.Dataset;
@@ -19,7 +18,6 @@ import org.annal.dicom.Uid;
 import org.annal.dicom.net.GetScu;
 import org.annal.dicom.net.ProposedContext;
 import org.annal.dicom.net.RetrieveProgress;
-import org.annal.dicom.net.ScuAssociation;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -98,7 +96,7 @@ public final class GetCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     peer.validate(spec.commandLine());
     query.validate(spec.commandLine());
-    MoveCommand.requireKeys(spec.commandLine(), query);
+    RetrieveAssociation.requireKeys(spec.commandLine(), query);
     Contexts storage;
     try {
       storage = storageContexts(sopClasses, transferSyntaxes);
@@ -117,47 +115,27 @@ public final class GetCommand implements Callable<Integer> {
     }
     Dataset identifier = QueryModelOptions.identifier(query.level, query.keys);
     String sopClass = query.sopClass(QueryModelOptions.Service.GET);
-    String target = peer.calledAeTitle + "@" + peer.host + ":" + peer.port;
     RetrieveBar bar = new RetrieveBar(err, Progress.stderrIsTerminal(), System::nanoTime);
-    RetrieveProgress last;
-    double seconds;
+    RetrieveAssociation.Outcome outcome;
     GetFiles files;
     try (ToolSystem tool = new ToolSystem("annal-get")) {
-      long start = System.nanoTime();
       files = new GetFiles(directory,
           tool.system().dispatchers().lookup(DispatcherSelector.blocking()), bar::note);
-      List<ProposedContext> contexts = new ArrayList<>();
-      contexts.add(ProposedContext.of(sopClass, Uid.EXPLICIT_VR_LITTLE_ENDIAN,
-          Uid.IMPLICIT_VR_LITTLE_ENDIAN));
-      contexts.add(MoveCommand.findContext(query));
-      contexts.addAll(storage.contexts());
-      ScuAssociation association = ScuAssociation.open(tool.system(), tool.scuSettings(),
-          peer.host, peer.port, peer.callingAeTitle, peer.calledAeTitle, contexts,
-          storage.sopClasses()).toCompletableFuture().get();
-      if (storage.sopClasses().stream()
-          .allMatch(c -> association.acceptedTransferSyntaxes(c).isEmpty())) {
-        err.println("note: " + target + " accepted none of the " + storage.sopClasses().size()
-            + " storage SOP classes proposed: nothing can arrive");
-        err.flush();
-      }
-      try {
-        last = GetScu.get(association, sopClass, identifier, files, p -> {
-          bar.pending(p);
-          return true;
-        }).toCompletableFuture().get();
-      } catch (ExecutionException e) {
-        association.abort();
-        throw e;
-      } finally {
-        bar.finish();
-      }
-      MoveCommand.release(association, err);
-      seconds = (System.nanoTime() - start) / 1e9;
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("C-GET " + target + " failed: " + RunCommand.oneLine(e), e);
+      outcome = RetrieveAssociation.run(tool, "C-GET", peer, query, sopClass, storage.contexts(),
+          storage.sopClasses(), bar, err, (association, onPending) -> {
+            if (storage.sopClasses().stream()
+                .allMatch(c -> association.acceptedTransferSyntaxes(c).isEmpty())) {
+              err.println("note: " + peer.target() + " accepted none of the "
+                  + storage.sopClasses().size()
+                  + " storage SOP classes proposed: nothing can arrive");
+              err.flush();
+            }
+            return GetScu.get(association, sopClass, identifier, files, onPending);
+          });
     }
-    RetrieveSummary summary = new RetrieveSummary("C-GET", null, last, seconds, directory,
-        files.written(), files.bytes(), files.failed());
+    RetrieveProgress last = outcome.last();
+    RetrieveSummary summary = new RetrieveSummary("C-GET", null, last, outcome.seconds(),
+        directory, files.written(), files.bytes(), files.failed());
     if (!json && RetrieveBar.orZero(last.failed()) > files.failed()
         && transferSyntaxes.isEmpty()) {
       err.println("hint: instances stored compressed arrive only if their transfer syntax is "

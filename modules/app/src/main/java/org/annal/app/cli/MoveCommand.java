@@ -4,16 +4,10 @@ package org.annal.app.cli;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import org.annal.app.impl.Progress;
 import org.annal.app.impl.ToolSystem;
 import org.annal.dicom.Dataset;
-import org.annal.dicom.Uid;
 import org.annal.dicom.net.MoveScu;
-import org.annal.dicom.net.ProposedContext;
-import org.annal.dicom.net.RetrieveProgress;
-import org.annal.dicom.net.ScuAssociation;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,7 +39,7 @@ public final class MoveCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     peer.validate(spec.commandLine());
     query.validate(spec.commandLine());
-    requireKeys(spec.commandLine(), query);
+    RetrieveAssociation.requireKeys(spec.commandLine(), query);
     String dest = destination.strip();
     if (dest.isEmpty() || dest.length() > 16 || dest.contains("\\")
         || !dest.chars().allMatch(c -> c >= 0x20 && c < 0x7F)) {
@@ -56,68 +50,14 @@ public final class MoveCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Dataset identifier = QueryModelOptions.identifier(query.level, query.keys);
     String sopClass = query.sopClass(QueryModelOptions.Service.MOVE);
-    String target = peer.calledAeTitle + "@" + peer.host + ":" + peer.port;
     RetrieveBar bar = new RetrieveBar(err, Progress.stderrIsTerminal(), System::nanoTime);
-    RetrieveProgress last;
-    double seconds;
+    RetrieveAssociation.Outcome outcome;
     try (ToolSystem tool = new ToolSystem("annal-move")) {
-      long start = System.nanoTime();
-      ScuAssociation association = ScuAssociation.open(tool.system(), tool.scuSettings(),
-          peer.host, peer.port, peer.callingAeTitle, peer.calledAeTitle,
-          List.of(ProposedContext.of(sopClass, Uid.EXPLICIT_VR_LITTLE_ENDIAN,
-                  Uid.IMPLICIT_VR_LITTLE_ENDIAN),
-              findContext(query))).toCompletableFuture().get();
-      try {
-        last = MoveScu.move(association, sopClass, dest, identifier, p -> {
-          bar.pending(p);
-          return true;
-        }).toCompletableFuture().get();
-      } catch (ExecutionException e) {
-        association.abort();
-        throw e;
-      } finally {
-        bar.finish();
-      }
-      release(association, err);
-      seconds = (System.nanoTime() - start) / 1e9;
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("C-MOVE " + target + " failed: " + RunCommand.oneLine(e),
-          e);
+      outcome = RetrieveAssociation.run(tool, "C-MOVE", peer, query, sopClass, List.of(),
+          List.of(), bar, err, (association, onPending) ->
+              MoveScu.move(association, sopClass, dest, identifier, onPending));
     }
-    return new RetrieveSummary("C-MOVE", dest, last, seconds, null, 0, 0, 0)
+    return new RetrieveSummary("C-MOVE", dest, outcome.last(), outcome.seconds(), null, 0, 0, 0)
         .report(json, out, err);
-  }
-
-  /**
-   * The C-FIND context of the same model, proposed alongside C-MOVE / C-GET as DCMTK's movescu
-   * and getscu do: some SCPs expect it (dcmqrscp logs "Move Presentation Context but no Find").
-   */
-  static ProposedContext findContext(QueryModelOptions query) {
-    return ProposedContext.of(query.sopClass(QueryModelOptions.Service.FIND),
-        Uid.EXPLICIT_VR_LITTLE_ENDIAN, Uid.IMPLICIT_VR_LITTLE_ENDIAN);
-  }
-
-  /** A-RELEASE; if that fails the retrieve is still done, so only say so. */
-  static void release(ScuAssociation association, PrintWriter err) throws InterruptedException {
-    try {
-      association.release().toCompletableFuture().get();
-    } catch (ExecutionException e) {
-      association.abort();
-      err.println("A-RELEASE failed: " + RunCommand.oneLine(e));
-      err.flush();
-    }
-  }
-
-  /** A retrieve must say what to retrieve (PS3.4 C.4.2.1.4: the unique keys of the level). */
-  static void requireKeys(CommandLine commandLine, QueryModelOptions query) {
-    if (query.keys.stream().noneMatch(k -> !k.isReturnKey())) {
-      throw new ParameterException(commandLine, "Name what to retrieve with -k, e.g. -k "
-          + switch (query.level) {
-            case PATIENT -> "PatientID=12345";
-            case STUDY -> "StudyInstanceUID=1.2.3";
-            case SERIES -> "SeriesInstanceUID=1.2.3.4";
-            case IMAGE -> "SOPInstanceUID=1.2.3.4.5";
-          });
-    }
   }
 }

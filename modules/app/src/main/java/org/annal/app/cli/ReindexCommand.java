@@ -7,16 +7,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.annal.app.cassandra.EmbeddedCassandraSettings;
 import org.annal.app.config.AnnalConfig;
 import org.annal.app.impl.CassandraBackend;
-import org.annal.app.impl.DataDirLock;
 import org.annal.app.impl.LogFiles;
-import org.annal.app.impl.NodeIdentity;
 import org.annal.query.QueryIndex;
 import org.annal.query.StudyIndexProjection;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -50,31 +46,16 @@ public final class ReindexCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     LogFiles.defaultLevel("WARN");
-    AnnalConfig config = data.load(new AnnalConfig.Overrides());
-    Path dir = config.dataDir();
-    if (!Files.isDirectory(dir)) {
-      throw new IllegalArgumentException("no data dir " + dir);
-    }
-    if (config.externalCassandra() == null) {
-      Path cassandraDir = EmbeddedCassandraSettings.fromConfig(config.underlying(), dir).directory();
-      if (!Files.isDirectory(cassandraDir)) {
-        throw new IllegalArgumentException("no embedded Cassandra in " + cassandraDir
-            + " (nothing was ever stored in this data dir; use --cassandra for an external one)");
-      }
-    }
-    try (DataDirLock lock = DataDirLock.acquire(dir, "reindex")) {
-      config = config.withNodeId(NodeIdentity.resolve(dir, config.configuredNodeId(),
-          config.defaultNodeId()));
+    try (StoppedNode node = StoppedNode.open(data, "reindex")) {
+      AnnalConfig config = node.config();
       Path indexDir = config.queryIndexDir();
       String generation = Files.isDirectory(indexDir) ? QueryIndex.generationAt(indexDir) : null;
       long[] size = sizeOf(indexDir);
-      out.println("Reindexing node " + config.nodeId() + " (data dir " + dir + ") ...");
+      out.println("Reindexing node " + config.nodeId() + " (data dir " + node.dataDir() + ") ...");
       out.flush();
       try (CassandraBackend backend = CassandraBackend.open(config)) {
-        AnnalConfig running = backend.configure(config).with(Map.of(
-            "pekko.actor.provider", "local", "pekko.loglevel", "WARNING"));
-        ActorSystem<Void> system =
-            ActorSystem.create(Behaviors.empty(), "annal-reindex", running.underlying());
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "annal-reindex",
+            node.localSystemConfig(backend).underlying());
         try {
           // A node that stopped before its projections started has no offset table yet; the
           // node creates it the same way at start.

@@ -2,18 +2,12 @@
 package org.annal.app.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.annal.app.cassandra.EmbeddedCassandraSettings;
 import org.annal.app.config.AnnalConfig;
 import org.annal.app.impl.CassandraBackend;
-import org.annal.app.impl.DataDirLock;
 import org.annal.app.impl.JournalWarmup;
 import org.annal.app.impl.LogFiles;
-import org.annal.app.impl.NodeIdentity;
 import org.annal.archive.ArchiveSettings;
 import org.annal.archive.StudyJournal;
 import org.annal.archive.StudyVerifier;
@@ -50,26 +44,11 @@ public final class VerifyCommand implements Callable<Integer> {
     LogFiles.defaultLevel("WARN");
     // Its problems are printed below, one line each; the logger would repeat them.
     LogFiles.level("org.annal.archive.StudyVerifier", "ERROR");
-    AnnalConfig config = data.load(new AnnalConfig.Overrides());
-    Path dir = config.dataDir();
-    if (!Files.isDirectory(dir)) {
-      throw new IllegalArgumentException("no data dir " + dir);
-    }
-    if (config.externalCassandra() == null) {
-      Path cassandraDir = EmbeddedCassandraSettings.fromConfig(config.underlying(), dir).directory();
-      if (!Files.isDirectory(cassandraDir)) {
-        throw new IllegalArgumentException("no embedded Cassandra in " + cassandraDir
-            + " (nothing was ever stored in this data dir; use --cassandra for an external one)");
-      }
-    }
-    try (DataDirLock lock = DataDirLock.acquire(dir, "verify")) {
-      config = config.withNodeId(NodeIdentity.resolve(dir, config.configuredNodeId(),
-          config.defaultNodeId()));
-      out.println("Verifying " + dir + " (node " + config.nodeId() + ") ...");
+    try (StoppedNode node = StoppedNode.open(data, "verify")) {
+      out.println("Verifying " + node.dataDir() + " (node " + node.config().nodeId() + ") ...");
       out.flush();
-      try (CassandraBackend backend = CassandraBackend.open(config)) {
-        return verify(backend.configure(config).with(Map.of(
-            "pekko.actor.provider", "local", "pekko.loglevel", "WARNING")), out);
+      try (CassandraBackend backend = CassandraBackend.open(node.config())) {
+        return verify(node.localSystemConfig(backend), out);
       }
     }
   }

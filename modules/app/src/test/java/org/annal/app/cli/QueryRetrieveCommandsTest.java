@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.annal.app.cli;
 
+import static org.annal.app.cli.AnnalRun.annal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +23,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.annal.app.Main;
 import org.annal.app.impl.FileToSend;
 import org.annal.dicom.Dataset;
 import org.annal.dicom.DicomFile;
@@ -139,15 +137,6 @@ class QueryRetrieveCommandsTest {
     moved.clear();
   }
 
-  record Run(int exitCode, String out, String err) {}
-
-  private Run annal(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   private String[] peer(String command, String... more) {
     List<String> args = new ArrayList<>(List.of(command, "--host", "127.0.0.1", "--port",
         Integer.toString(scp.port()), "--aec", "QRSCP"));
@@ -188,7 +177,7 @@ class QueryRetrieveCommandsTest {
   void findSendsTheTypedKeysAndPrintsATable() {
     answers = id -> Source.from(List.of(study("Doe^John", "P1", "1.2.3"),
         study("Doe^Jane", "P2", "1.2.4")));
-    Run r = annal(peer("find", "-k", "PatientName=Doe*", "-k", "StudyDate=20240101-",
+    AnnalRun r = annal(peer("find", "-k", "PatientName=Doe*", "-k", "StudyDate=20240101-",
         "-r", "ReferringPhysicianName"));
 
     assertEquals(0, r.exitCode(), r.out() + r.err());
@@ -211,7 +200,7 @@ class QueryRetrieveCommandsTest {
   @Test
   void findJsonIsAnArrayOnStdoutWithTheStatusOnStderr() throws Exception {
     answers = id -> Source.single(study("Doe^John", "P1", "1.2.3"));
-    Run r = annal(peer("find", "--json", "--level", "study", "-k", "PatientID=P1"));
+    AnnalRun r = annal(peer("find", "--json", "--level", "study", "-k", "PatientID=P1"));
     assertEquals(0, r.exitCode(), r.err());
     JsonNode json = new ObjectMapper().readTree(r.out());
     assertEquals(1, json.size());
@@ -225,7 +214,7 @@ class QueryRetrieveCommandsTest {
   void findStopsAtItsLimitWithACancel() {
     answers = id -> Source.from(List.of(study("A", "P1", "1.1"), study("B", "P2", "1.2"),
         study("C", "P3", "1.3"))).concat(Source.never());
-    Run r = annal(peer("find", "--limit", "2", "--patient-root", "--level", "PATIENT"));
+    AnnalRun r = annal(peer("find", "--limit", "2", "--patient-root", "--level", "PATIENT"));
     assertEquals(0, r.exitCode(), r.out() + r.err());
     assertEquals("PATIENT", asked.poll().getString(Tag.QueryRetrieveLevel));
     assertTrue(r.out().contains("2 matches (--limit 2 reached, the rest cancelled), status FE00 "
@@ -235,7 +224,7 @@ class QueryRetrieveCommandsTest {
   @Test
   void aFailureStatusFailsTheFind() {
     answers = id -> Source.failed(new DimseException(0xA700, "index unavailable"));
-    Run r = annal(peer("find", "-k", "PatientID=P1"));
+    AnnalRun r = annal(peer("find", "-k", "PatientID=P1"));
     assertEquals(1, r.exitCode(), r.out() + r.err());
     assertTrue(r.out().contains("0 matches, status A700 Refused: Out of Resources "
         + "(index unavailable)"), r.out());
@@ -243,16 +232,16 @@ class QueryRetrieveCommandsTest {
 
   @Test
   void anUnknownKeywordIsAUsageError() {
-    Run r = annal(peer("find", "-k", "PatientNam=Doe*"));
+    AnnalRun r = annal(peer("find", "-k", "PatientNam=Doe*"));
     assertEquals(2, r.exitCode());
     assertTrue(r.err().contains("unknown attribute 'PatientNam'"), r.err());
     assertTrue(asked.isEmpty(), "nothing sent");
 
-    Run level = annal(peer("find", "--level", "PATIENT"));
+    AnnalRun level = annal(peer("find", "--level", "PATIENT"));
     assertEquals(2, level.exitCode());
     assertTrue(level.err().contains("--level PATIENT needs --patient-root"), level.err());
 
-    Run both = annal(peer("find", "--patient-root", "--study-root"));
+    AnnalRun both = annal(peer("find", "--patient-root", "--study-root"));
     assertEquals(2, both.exitCode());
   }
 
@@ -262,7 +251,7 @@ class QueryRetrieveCommandsTest {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    Run r = annal("find", "--port", Integer.toString(closedPort), "--host", "127.0.0.1");
+    AnnalRun r = annal("find", "--port", Integer.toString(closedPort), "--host", "127.0.0.1");
     assertEquals(1, r.exitCode());
     assertTrue(r.err().startsWith("annal: C-FIND ANNAL@127.0.0.1:" + closedPort + " failed: "),
         r.err());
@@ -276,7 +265,7 @@ class QueryRetrieveCommandsTest {
     Assumptions.assumeTrue(Files.isDirectory(TESTDATA), "shared test data not here");
     FileToSend ct = FileToSend.read(TESTDATA.resolve("CT_small.dcm"));
     items = List.of(item(ct, ct.sopInstanceUid()), item(TESTDATA.resolve("MR_small.dcm")));
-    Run r = annal(peer("move", "--dest", "DEST", "-k", "StudyInstanceUID=1.2.3"));
+    AnnalRun r = annal(peer("move", "--dest", "DEST", "-k", "StudyInstanceUID=1.2.3"));
 
     assertEquals(0, r.exitCode(), r.out() + r.err());
     assertTrue(r.out().startsWith("C-MOVE to DEST: completed 2, failed 0, warning 0, status 0000 "
@@ -291,7 +280,7 @@ class QueryRetrieveCommandsTest {
 
   @Test
   void moveToAnUnknownDestinationFails() throws Exception {
-    Run r = annal(peer("move", "--dest", "NOBODY", "--json", "-k", "StudyInstanceUID=1.2.3"));
+    AnnalRun r = annal(peer("move", "--dest", "NOBODY", "--json", "-k", "StudyInstanceUID=1.2.3"));
     assertEquals(1, r.exitCode(), r.out() + r.err());
     JsonNode json = new ObjectMapper().readTree(r.out());
     assertEquals("A801", json.get("status").asText());
@@ -301,10 +290,10 @@ class QueryRetrieveCommandsTest {
 
   @Test
   void retrieveWithoutKeysIsAUsageError() {
-    Run move = annal(peer("move", "--dest", "DEST"));
+    AnnalRun move = annal(peer("move", "--dest", "DEST"));
     assertEquals(2, move.exitCode());
     assertTrue(move.err().contains("Name what to retrieve with -k"), move.err());
-    Run get = annal(peer("get", "--out", temp.toString(), "--level", "SERIES"));
+    AnnalRun get = annal(peer("get", "--out", temp.toString(), "--level", "SERIES"));
     assertEquals(2, get.exitCode());
     assertTrue(get.err().contains("-k SeriesInstanceUID="), get.err());
     assertTrue(retrieves.isEmpty());
@@ -320,7 +309,7 @@ class QueryRetrieveCommandsTest {
     items = List.of(item(ct, ct.sopInstanceUid()), item(mr, mr.sopInstanceUid()),
         item(ct, "../../evil"));
     Path out = temp.resolve("got/nested");
-    Run r = annal(peer("get", "--out", out.toString(), "--level", "IMAGE", "-k",
+    AnnalRun r = annal(peer("get", "--out", out.toString(), "--level", "IMAGE", "-k",
         "SOPInstanceUID=" + ct.sopInstanceUid() + "\\" + mr.sopInstanceUid()));
 
     assertEquals(0, r.exitCode(), r.out() + r.err());
@@ -356,14 +345,14 @@ class QueryRetrieveCommandsTest {
     FileToSend jpeg = FileToSend.read(TESTDATA.resolve("JPEG-lossy.dcm"));
     items = List.of(item(jpeg, jpeg.sopInstanceUid()));
 
-    Run without = annal(peer("get", "--out", temp.resolve("a").toString(), "-k",
+    AnnalRun without = annal(peer("get", "--out", temp.resolve("a").toString(), "-k",
         "StudyInstanceUID=1.2.3"));
     assertEquals(1, without.exitCode(), without.out() + without.err());
     assertTrue(without.out().contains("completed 0, failed 1"), without.out());
     assertTrue(without.err().contains("failed: " + jpeg.sopInstanceUid()), without.err());
     assertTrue(without.err().contains("hint: instances stored compressed"), without.err());
 
-    Run with = annal(peer("get", "--out", temp.resolve("b").toString(), "--json", "--ts",
+    AnnalRun with = annal(peer("get", "--out", temp.resolve("b").toString(), "--json", "--ts",
         jpeg.transferSyntaxUid(), "--sop-class", "SecondaryCaptureImageStorage", "-k",
         "StudyInstanceUID=1.2.3"));
     assertEquals(0, with.exitCode(), with.out() + with.err());

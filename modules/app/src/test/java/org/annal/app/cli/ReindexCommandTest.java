@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.annal.app.cli;
 
+import static org.annal.app.cli.AnnalRun.annal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,7 +9,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.annal.app.Main;
 import org.annal.app.impl.DataDirLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,18 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ReindexCommandTest {
   @TempDir Path temp;
 
-  record Run(int exitCode, String out, String err) {}
-
-  private Run annal(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @Test
   void aMissingDataDirIsAnError() {
-    Run r = annal("reindex", "--data-dir", temp.resolve("nope").toString());
+    AnnalRun r = annal("reindex", "--data-dir", temp.resolve("nope").toString());
     assertEquals(1, r.exitCode());
     assertTrue(r.err().startsWith("annal: no data dir "), r.err());
     assertTrue(!Files.exists(temp.resolve("nope")), "not created");
@@ -39,7 +30,7 @@ class ReindexCommandTest {
 
   @Test
   void aDataDirWithoutCassandraIsAnError() {
-    Run r = annal("reindex", "--data-dir", temp.toString());
+    AnnalRun r = annal("reindex", "--data-dir", temp.toString());
     assertEquals(1, r.exitCode());
     assertTrue(r.err().contains("no embedded Cassandra in "), r.err());
   }
@@ -48,7 +39,7 @@ class ReindexCommandTest {
   void itRefusesWhileANodeHoldsTheDataDir() throws Exception {
     Files.createDirectories(temp.resolve("cassandra"));
     try (DataDirLock lock = DataDirLock.acquire(temp, "run")) {
-      Run r = annal("reindex", "--data-dir", temp.toString());
+      AnnalRun r = annal("reindex", "--data-dir", temp.toString());
       assertEquals(1, r.exitCode());
       assertTrue(r.err().contains("is in use by another Annal process"), r.err());
     }

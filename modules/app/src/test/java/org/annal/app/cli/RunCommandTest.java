@@ -36,7 +36,7 @@ class RunCommandTest {
 
     int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), "run",
         "--data-dir", dataDir.toString(), "--cassandra", "127.0.0.1:" + closedPort,
-        "--cluster-port", "0", "--dicom-port", "0", "--http-port", "0",
+        "--cluster-port", "0", "--dicom-port", "0", "--http-port", "0", "--management-port", "0",
         "--config", conf.toString());
 
     assertEquals(1, code, err.toString());

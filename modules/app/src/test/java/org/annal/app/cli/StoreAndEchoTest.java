@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.annal.app.cli;
 
+import static org.annal.app.cli.AnnalRun.annal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.annal.app.Main;
 import org.annal.app.impl.FileToSend;
 import org.annal.dicom.net.CStoreHandler;
 import org.annal.dicom.net.DicomServer;
@@ -79,22 +77,13 @@ class StoreAndEchoTest {
     answers.clear();
   }
 
-  record Run(int exitCode, String out, String err) {}
-
-  private Run annal(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   private String port() {
     return Integer.toString(binding.port());
   }
 
   @Test
   void echoSucceedsAndPrintsTheRoundTrip() {
-    Run r = annal("echo", "--port", port(), "--aec", "TESTSCP");
+    AnnalRun r = annal("echo", "--port", port(), "--aec", "TESTSCP");
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().matches("(?s)C-ECHO TESTSCP@localhost:\\d+: Success \\(0000\\), round trip [0-9.]+ ms.*"),
         r.out());
@@ -102,7 +91,7 @@ class StoreAndEchoTest {
 
   @Test
   void echoToAWrongAeTitleFails() {
-    Run r = annal("echo", "--port", port(), "--aec", "NOBODY");
+    AnnalRun r = annal("echo", "--port", port(), "--aec", "NOBODY");
     assertEquals(1, r.exitCode());
     assertTrue(r.err().contains("A-ASSOCIATE-RJ"), r.err());
   }
@@ -122,7 +111,7 @@ class StoreAndEchoTest {
     FileToSend ct = FileToSend.read(temp.resolve("in/CT_small.dcm"));
     answers.put(ct.sopInstanceUid(), DimseStatus.of(Status.COERCION_OF_DATA_ELEMENTS, "coerced"));
 
-    Run r = annal("store", "--port", port(), "--aec", "TESTSCP", "--associations", "2",
+    AnnalRun r = annal("store", "--port", port(), "--aec", "TESTSCP", "--associations", "2",
         temp.resolve("in").toString());
 
     assertEquals(0, r.exitCode(), r.out() + r.err());
@@ -139,7 +128,7 @@ class StoreAndEchoTest {
     Path ct = Files.copy(TESTDATA.resolve("CT_small.dcm"), temp.resolve("ct.dcm"));
     answers.put(FileToSend.read(ct).sopInstanceUid(),
         DimseStatus.of(Status.OUT_OF_RESOURCES, "disk full"));
-    Run r = annal("store", "--port", port(), "--aec", "TESTSCP", ct.toString());
+    AnnalRun r = annal("store", "--port", port(), "--aec", "TESTSCP", ct.toString());
     assertEquals(1, r.exitCode(), r.out() + r.err());
     assertTrue(r.out().startsWith("sent 1, ok 0, warning 0, failed 1, "), r.out());
     assertTrue(r.err().contains("status A700 disk full"), r.err());
@@ -153,7 +142,7 @@ class StoreAndEchoTest {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    Run r = annal("store", "--port", Integer.toString(closedPort), ct.toString());
+    AnnalRun r = annal("store", "--port", Integer.toString(closedPort), ct.toString());
     assertEquals(1, r.exitCode());
     assertTrue(r.out().startsWith("sent 1, ok 0, warning 0, failed 1, "), r.out());
     assertTrue(r.err().contains("not sent (no association)"), r.err());
@@ -162,7 +151,7 @@ class StoreAndEchoTest {
   @Test
   void nothingToSendIsAnError() throws Exception {
     Files.writeString(temp.resolve("a.txt"), "x");
-    Run r = annal("store", "--port", port(), temp.toString());
+    AnnalRun r = annal("store", "--port", port(), temp.toString());
     assertEquals(1, r.exitCode());
     assertTrue(r.err().contains("no DICOM files to send"), r.err());
   }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,43 +15,28 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.annal.app.http.JupiterRouteTest;
 import org.annal.storage.FileSystemBlobStore;
 import org.annal.storage.FileSystemBlobStoreSettings;
 import org.annal.storage.StoredBlob;
-import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
-import org.apache.pekko.http.javadsl.server.RouteResult;
-import org.apache.pekko.http.javadsl.testkit.RouteTest;
 import org.apache.pekko.http.javadsl.testkit.TestRoute;
 import org.apache.pekko.http.javadsl.testkit.TestRouteResult;
-import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import scala.concurrent.Future;
 
-/**
- * {@link InternalRoutes} over a real filesystem blob store. pekko-http-testkit's {@link RouteTest}
- * on JUnit 5 as in {@code org.annal.app.http.JupiterRouteTest} (package-private there).
- */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class InternalRoutesTest extends RouteTest {
+/** {@link InternalRoutes} over a real filesystem blob store. */
+class InternalRoutesTest extends JupiterRouteTest {
   private static final Duration SKEW = Duration.ofSeconds(60);
   private static final String SECRET = "test-cluster-secret";
   private static final byte[] OUTSIDE = "outside the store: must never be served"
       .getBytes(StandardCharsets.US_ASCII);
-
-  // Local provider: the app's reference.conf asks for the cluster one, which would bind a port.
-  private final ActorSystem system = ActorSystem.create(getClass().getSimpleName(),
-      ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
-  private final Materializer materializer = Materializer.matFromSystem(system);
 
   /** The serving node's auth (system clock, as in production) and a peer's, same secret. */
   private final InternalAuth serverAuth = InternalAuth.fromSecret(SECRET, SKEW);
@@ -67,11 +51,12 @@ class InternalRoutesTest extends RouteTest {
   void openStoreWithOneBlob(@TempDir Path temp) throws Exception {
     // A file next to the store's root: what a path traversal would reach for.
     Files.write(temp.resolve("secret.txt"), OUTSIDE);
-    store = FileSystemBlobStore.open(system, FileSystemBlobStoreSettings.of(temp.resolve("store")));
+    store = FileSystemBlobStore.open(system(),
+        FileSystemBlobStoreSettings.of(temp.resolve("store")));
     Files.write(temp.resolve("store").resolve("secret.txt"), OUTSIDE);
     content = new byte[300_000]; // more than one 256 KiB read chunk
     new Random(7).nextBytes(content);
-    stored = Source.single(ByteString.fromArray(content)).runWith(store.put(), system)
+    stored = Source.single(ByteString.fromArray(content)).runWith(store.put(), system())
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
     route = testRoute(new InternalRoutes(store, serverAuth).route());
   }
@@ -116,7 +101,7 @@ class InternalRoutesTest extends RouteTest {
 
   @Test
   void emptyBlobIsServedAsEmpty() throws Exception {
-    StoredBlob empty = Source.<ByteString>empty().runWith(store.put(), system)
+    StoredBlob empty = Source.<ByteString>empty().runWith(store.put(), system())
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
     TestRouteResult result = route.run(signedGet(InternalRoutes.BLOBS_PATH + empty.key().value()))
         .assertStatusCode(200);
@@ -214,45 +199,5 @@ class InternalRoutesTest extends RouteTest {
     assertNotEquals(200, result.statusCode());
     Assertions.assertEquals(405, result.statusCode());
     route.run(signedGet(blobPath())).assertStatusCode(200);
-  }
-
-  @Override
-  public ActorSystem system() {
-    return system;
-  }
-
-  @Override
-  public Materializer materializer() {
-    return materializer;
-  }
-
-  @Override
-  public TestRouteResult createTestRouteResultAsync(HttpRequest request, Future<RouteResult> result) {
-    return new TestRouteResult(result, awaitDuration(), system.dispatcher(), materializer) {
-      @Override
-      public void assertEquals(Object expected, Object actual, String message) {
-        Assertions.assertEquals(expected, actual, message);
-      }
-
-      @Override
-      public void assertEquals(int expected, int actual, String message) {
-        Assertions.assertEquals(expected, actual, message);
-      }
-
-      @Override
-      public void assertTrue(boolean predicate, String message) {
-        Assertions.assertTrue(predicate, message);
-      }
-
-      @Override
-      public void fail(String message) {
-        Assertions.fail(message);
-      }
-    };
-  }
-
-  @AfterAll
-  void shutdownSystem() {
-    system.terminate();
   }
 }

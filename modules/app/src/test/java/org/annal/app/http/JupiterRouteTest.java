@@ -15,10 +15,11 @@ import scala.concurrent.Future;
 
 /**
  * pekko-http-testkit's {@link RouteTest} on JUnit 5 (the testkit ships only a JUnit 4 base class):
- * one ActorSystem per test class, assertions through Jupiter.
+ * one ActorSystem per test class, assertions through Jupiter. Public: route tests of other packages
+ * ({@code org.annal.app.cluster.InternalRoutesTest}) extend it too.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class JupiterRouteTest extends RouteTest {
+public abstract class JupiterRouteTest extends RouteTest {
   // Local provider: the app's reference.conf asks for the cluster one, which would bind a port.
   private final ActorSystem system = ActorSystem.create(getClass().getSimpleName(),
       ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
@@ -60,7 +61,7 @@ abstract class JupiterRouteTest extends RouteTest {
   }
 
   @AfterAll
-  void shutdownSystem() {
+  protected void shutdownSystem() {
     system.terminate();
   }
 }

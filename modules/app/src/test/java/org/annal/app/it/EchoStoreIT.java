@@ -21,7 +21,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.annal.app.it.StorescuLog.FileResult;
 import org.annal.app.it.StorescuLog.Outcome;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -46,7 +46,8 @@ class EchoStoreIT {
   static final Set<String> CONVERTIBLE = Set.of(
       Dcmtk.IMPLICIT_LE, Dcmtk.EXPLICIT_LE, Dcmtk.EXPLICIT_BE, "1.2.840.10008.1.2.1.99");
 
-  private AnnalNode node;
+  /** Closed once every test has run (kills what is still alive); null if never created. */
+  @AutoClose private AnnalNode node;
   private StudyApi api;
   private BlobFiles blobs;
   private StoredInstances stored;
@@ -74,13 +75,6 @@ class EchoStoreIT {
     api = new StudyApi(node.httpPort());
     blobs = new BlobFiles(node.dataDir());
     stored = new StoredInstances(api, blobs);
-  }
-
-  @AfterAll
-  void stopNode() {
-    if (node != null) {
-      node.close();
-    }
   }
 
   @Test

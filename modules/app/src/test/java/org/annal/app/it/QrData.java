@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.annal.app.it;
 
+import static org.annal.app.it.SyntheticCtSeries.uid;
+import static org.annal.app.it.SyntheticCtSeries.ushort;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,8 +40,6 @@ final class QrData {
   /** A full-size CT slice: 512×512×2 = 512 KiB of pixels. */
   static final int FULL = 512;
 
-  private static final String IMPLEMENTATION_CLASS_UID = "2.25.329800735698586629295641978511506172918";
-  private static final Set<String> LONG_VRS = Set.of("OB", "OW", "SQ", "UN", "UT");
 
   /**
    * @param charset Specific Character Set (0008,0005) of the patient's instances, or null
@@ -193,9 +194,9 @@ final class QrData {
     element(meta, 0x00020002, "UI", uid(series.sopClassUid()));
     element(meta, 0x00020003, "UI", uid(sop));
     element(meta, 0x00020010, "UI", uid(Dcmtk.EXPLICIT_LE));
-    element(meta, 0x00020012, "UI", uid(IMPLEMENTATION_CLASS_UID));
+    element(meta, 0x00020012, "UI", uid(SyntheticCtSeries.IMPLEMENTATION_CLASS_UID));
     text(meta, 0x00020013, "SH", "ANNAL_QR_IT");
-    return part10(meta.toByteArray(), data.toByteArray());
+    return SyntheticCtSeries.part10(meta.toByteArray(), data.toByteArray());
   }
 
   /**
@@ -214,22 +215,12 @@ final class QrData {
     element(meta, 0x00020002, "UI", uid(sopClassUid));
     element(meta, 0x00020003, "UI", uid(SyntheticCtSeries.newUid()));
     element(meta, 0x00020010, "UI", uid(Dcmtk.EXPLICIT_LE));
-    element(meta, 0x00020012, "UI", uid(IMPLEMENTATION_CLASS_UID));
-    write(file, part10(meta.toByteArray(), data.toByteArray()));
+    element(meta, 0x00020012, "UI", uid(SyntheticCtSeries.IMPLEMENTATION_CLASS_UID));
+    write(file, SyntheticCtSeries.part10(meta.toByteArray(), data.toByteArray()));
   }
 
   /** One key of a query file. */
   record QueryKey(int tag, String vr, String value) {}
-
-  private static byte[] part10(byte[] meta, byte[] data) {
-    ByteArrayOutputStream file = new ByteArrayOutputStream(data.length + meta.length + 200);
-    file.writeBytes(new byte[128]);
-    file.writeBytes("DICM".getBytes(StandardCharsets.US_ASCII));
-    element(file, 0x00020000, "UL", ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(meta.length).array());
-    file.writeBytes(meta);
-    file.writeBytes(data);
-    return file.toByteArray();
-  }
 
   private static byte[] pixels(int matrix, int seed) {
     ByteBuffer buffer = ByteBuffer.allocate(matrix * matrix * 2).order(ByteOrder.LITTLE_ENDIAN);
@@ -247,16 +238,9 @@ final class QrData {
     element(out, tag, vr, padded(value.getBytes(StandardCharsets.US_ASCII), (byte) ' '));
   }
 
+  /** {@link SyntheticCtSeries#element} with the tag as one number, e.g. 0x00100010. */
   private static void element(ByteArrayOutputStream out, int tag, String vr, byte[] value) {
-    ByteBuffer header = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-    header.putShort((short) (tag >>> 16)).putShort((short) tag).put(vr.getBytes(StandardCharsets.US_ASCII));
-    if (LONG_VRS.contains(vr)) {
-      header.putShort((short) 0).putInt(value.length);
-    } else {
-      header.putShort((short) value.length);
-    }
-    out.write(header.array(), 0, header.position());
-    out.writeBytes(value);
+    SyntheticCtSeries.element(out, tag >>> 16, tag & 0xFFFF, vr, value);
   }
 
   private static byte[] padded(byte[] raw, byte pad) {
@@ -267,13 +251,5 @@ final class QrData {
     System.arraycopy(raw, 0, out, 0, raw.length);
     out[raw.length] = pad;
     return out;
-  }
-
-  private static byte[] uid(String value) {
-    return padded(value.getBytes(StandardCharsets.US_ASCII), (byte) 0);
-  }
-
-  private static byte[] ushort(int value) {
-    return ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) value).array();
   }
 }

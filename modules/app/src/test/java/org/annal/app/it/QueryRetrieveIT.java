@@ -43,7 +43,7 @@ import org.annal.app.it.QrData.Patient;
 import org.annal.app.it.QrData.Series;
 import org.annal.app.it.QrData.Study;
 import org.annal.app.it.StorescuLog.Outcome;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -121,7 +121,8 @@ class QueryRetrieveIT {
       "NumberOfPatientRelatedInstances");
 
   private final ObjectMapper json = new ObjectMapper();
-  private AnnalNode node;
+  /** Closed once every test has run (kills what is still alive); null if never created. */
+  @AutoClose private AnnalNode node;
   private int destinationPort;
   private StudyApi api;
   private BlobFiles blobs;
@@ -223,13 +224,6 @@ class QueryRetrieveIT {
       if (study == big) {
         bigShasBefore = shas(state);
       }
-    }
-  }
-
-  @AfterAll
-  void stopNode() {
-    if (node != null) {
-      node.close();
     }
   }
 

@@ -25,7 +25,7 @@ import java.util.UUID;
  */
 final class SyntheticCtSeries {
   static final String CT_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.2";
-  private static final String IMPLEMENTATION_CLASS_UID = "2.25.329800735698586629295641978511506172918";
+  static final String IMPLEMENTATION_CLASS_UID = "2.25.329800735698586629295641978511506172918";
   private static final Set<String> LONG_VRS = Set.of("OB", "OW", "SQ", "UN", "UT");
 
   /** The UIDs of a generated series. */
@@ -103,12 +103,20 @@ final class SyntheticCtSeries {
     element(meta, 0x0002, 0x0012, "UI", uid(IMPLEMENTATION_CLASS_UID));
     element(meta, 0x0002, 0x0013, "SH", ascii("ANNAL_IT"));
 
-    ByteArrayOutputStream file = new ByteArrayOutputStream(data.size() + 512);
+    return part10(meta.toByteArray(), data.toByteArray());
+  }
+
+  /**
+   * A PS3.10 file: preamble, "DICM", the File Meta Information Group Length and then {@code meta}
+   * (group 0002, Explicit VR Little Endian), then {@code data}. Also used by {@link QrData}.
+   */
+  static byte[] part10(byte[] meta, byte[] data) {
+    ByteArrayOutputStream file = new ByteArrayOutputStream(data.length + meta.length + 200);
     file.writeBytes(new byte[128]);
     file.writeBytes("DICM".getBytes(StandardCharsets.US_ASCII));
-    element(file, 0x0002, 0x0000, "UL", ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(meta.size()).array());
-    file.writeBytes(meta.toByteArray());
-    file.writeBytes(data.toByteArray());
+    element(file, 0x0002, 0x0000, "UL", ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(meta.length).array());
+    file.writeBytes(meta);
+    file.writeBytes(data);
     return file.toByteArray();
   }
 
@@ -129,7 +137,8 @@ final class SyntheticCtSeries {
     return buffer.array();
   }
 
-  private static void element(ByteArrayOutputStream out, int group, int element, String vr, byte[] value) {
+  /** One data element in Explicit VR Little Endian (PS3.5 §7.1.2). Also used by {@link QrData}. */
+  static void element(ByteArrayOutputStream out, int group, int element, String vr, byte[] value) {
     ByteBuffer header = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
     header.putShort((short) group).putShort((short) element).put(vr.getBytes(StandardCharsets.US_ASCII));
     if (LONG_VRS.contains(vr)) {
@@ -146,7 +155,7 @@ final class SyntheticCtSeries {
     return padded.getBytes(StandardCharsets.US_ASCII);
   }
 
-  private static byte[] uid(String value) {
+  static byte[] uid(String value) {
     byte[] raw = value.getBytes(StandardCharsets.US_ASCII);
     if (raw.length % 2 == 0) {
       return raw;
@@ -156,7 +165,7 @@ final class SyntheticCtSeries {
     return padded;
   }
 
-  private static byte[] ushort(int value) {
+  static byte[] ushort(int value) {
     return ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) value).array();
   }
 }

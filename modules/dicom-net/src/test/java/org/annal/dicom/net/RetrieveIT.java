@@ -106,15 +106,7 @@ class RetrieveIT {
     qr.items = List.of(InMemoryQueryRetrieve.fileItem(explicitFiles.get(0)),
         InMemoryQueryRetrieve.fileItem(jpeg),
         InMemoryQueryRetrieve.fileItem(explicitFiles.get(1)));
-    int storePort = freePort();
-    destinations = Map.of("STORESCP", new InetSocketAddress("127.0.0.1", storePort));
-    Process storescp = storescp(dest, storePort); // default: uncompressed syntaxes only
-    try {
-      ToolResult r = run("movescu", "-S", "-v", "-aec", "ANNAL", "-aem", "STORESCP",
-          "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=1.2.3",
-          "127.0.0.1", Integer.toString(port));
-      await("report", Duration.ofSeconds(10), () -> !qr.reports.isEmpty());
-      RetrieveReport report = qr.reports.poll();
+    moveToStorescp(dest, (r, report) -> {
       assertEquals(RetrieveKind.MOVE, report.kind());
       assertEquals("STORESCP", report.destinationAeTitle());
       assertEquals(2, report.completed().size(), r.output());
@@ -129,6 +121,30 @@ class RetrieveIT {
         assertArrayEquals(dataSetBytes(f), got.get(StoreScu.inspect(f).sopInstanceUid()),
             f.toString());
       }
+    });
+  }
+
+  /** Checks a C-MOVE: movescu's result and the retrieve's report. */
+  @FunctionalInterface
+  interface MoveCheck {
+    void check(ToolResult movescu, RetrieveReport report) throws Exception;
+  }
+
+  /**
+   * Moves study 1.2.3 with movescu to a storescp started on a free port as Move Destination
+   * "STORESCP" (default: uncompressed syntaxes only; files into {@code dest}), awaits the
+   * retrieve's report and checks it while storescp still runs; then stops storescp.
+   */
+  private void moveToStorescp(Path dest, MoveCheck check) throws Exception {
+    int storePort = freePort();
+    destinations = Map.of("STORESCP", new InetSocketAddress("127.0.0.1", storePort));
+    Process storescp = storescp(dest, storePort);
+    try {
+      ToolResult r = run("movescu", "-S", "-v", "-aec", "ANNAL", "-aem", "STORESCP",
+          "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=1.2.3",
+          "127.0.0.1", Integer.toString(port));
+      await("report", Duration.ofSeconds(10), () -> !qr.reports.isEmpty());
+      check.check(r, qr.reports.poll());
     } finally {
       storescp.destroy();
       storescp.waitFor(10, TimeUnit.SECONDS);
@@ -292,22 +308,11 @@ class RetrieveIT {
   void anUnreadableItemFailsAloneInAMove(@TempDir Path dest) throws Exception {
     qr.items = List.of(InMemoryQueryRetrieve.fileItem(explicitFiles.get(0)),
         unreadable(explicitFiles.get(0)), InMemoryQueryRetrieve.fileItem(explicitFiles.get(1)));
-    int storePort = freePort();
-    destinations = Map.of("STORESCP", new InetSocketAddress("127.0.0.1", storePort));
-    Process storescp = storescp(dest, storePort);
-    try {
-      ToolResult r = run("movescu", "-S", "-v", "-aec", "ANNAL", "-aem", "STORESCP",
-          "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=1.2.3",
-          "127.0.0.1", Integer.toString(port));
-      await("report", Duration.ofSeconds(10), () -> !qr.reports.isEmpty());
-      RetrieveReport report = qr.reports.poll();
+    moveToStorescp(dest, (r, report) -> {
       assertEquals(List.of("1.2.3.999.1"), report.failed(), r.output());
       assertEquals(2, report.completed().size(), "the item after the unreadable one went too");
       await("storescp wrote 2 files", Duration.ofSeconds(10), () -> uncheckedCount(dest) == 2);
-    } finally {
-      storescp.destroy();
-      storescp.waitFor(10, TimeUnit.SECONDS);
-    }
+    });
   }
 
   @Test
