@@ -89,9 +89,15 @@ public final class QueryIndex implements StudyIndexRepository, AutoCloseable {
       if (org.apache.lucene.index.DirectoryReader.indexExists(directory)) {
         generation = SegmentInfos.readLatestCommit(directory).getUserData().get(GENERATION);
       }
+      // The projection commits after every group (a new small segment each time): no compound
+      // files, whose writing copies every new segment once more (measured in the ingest profile).
+      org.apache.lucene.index.TieredMergePolicy merges = new org.apache.lucene.index.TieredMergePolicy();
+      merges.setNoCFSRatio(0.0);
       IndexWriterConfig config = new IndexWriterConfig()
           .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-          .setRAMBufferSizeMB(64);
+          .setRAMBufferSizeMB(64)
+          .setUseCompoundFile(false)
+          .setMergePolicy(merges);
       IndexWriter writer = new IndexWriter(directory, config);
       if (generation == null) {
         generation = UUID.randomUUID().toString();
