@@ -17,6 +17,7 @@ import java.util.concurrent.Executor;
 import org.annal.app.cluster.ClusterInstanceFiles;
 import org.annal.archive.Sender;
 import org.annal.archive.Study;
+import org.annal.archive.StudyAsk;
 import org.annal.dicom.Dataset;
 import org.annal.dicom.net.AssociationInfo;
 import org.annal.dicom.net.DimseException;
@@ -106,13 +107,7 @@ public final class ArchiveRetrieveHandler implements RetrieveHandler {
   List<IndexedInstance> resolve(RetrieveRq request, Dataset identifier) {
     InformationModel model = IndexFindHandler.modelOf(request.affectedSopClassUid());
     String levelName = identifier.getString(IndexFindHandler.QUERY_RETRIEVE_LEVEL);
-    QueryRetrieveLevel level;
-    try {
-      level = QueryRetrieveLevel.valueOf(levelName == null ? "" : levelName.strip());
-    } catch (IllegalArgumentException e) {
-      throw invalid("Query/Retrieve Level (0008,0052) missing or not one of PATIENT, STUDY, "
-          + "SERIES, IMAGE: " + levelName);
-    }
+    QueryRetrieveLevel level = IndexFindHandler.levelOf(levelName);
     if (!model.levels().contains(level)) {
       throw invalid(level + " is not a level of the " + model + " model");
     }
@@ -167,7 +162,8 @@ public final class ArchiveRetrieveHandler implements RetrieveHandler {
       Study.Access access = new Study.Access(how, requester, report.destinationAeTitle(),
           List.copyOf(lists.series), List.copyOf(lists.completed), List.copyOf(lists.warning),
           List.copyOf(lists.failed), status, report.cancelled(), resolved.requestedAt(), nodeId);
-      record(study, access, System.nanoTime() + recordTimeout.toNanos())
+      StudyAsk.<org.apache.pekko.Done>withRetries(ClusterSharding.get(system), study,
+              replyTo -> new Study.RecordAccess(access, replyTo), recordTimeout, attemptTimeout)
           .whenComplete((done, failure) -> {
             if (failure != null) {
               log.atError().addKeyValue("event", "access_not_recorded").addKeyValue("study", study)
@@ -176,27 +172,6 @@ public final class ArchiveRetrieveHandler implements RetrieveHandler {
             }
           });
     });
-  }
-
-  /** Asks the study to record the access; an unanswered attempt is sent again until the deadline. */
-  private CompletionStage<org.apache.pekko.Done> record(String study, Study.Access access,
-      long deadlineNanos) {
-    long left = deadlineNanos - System.nanoTime();
-    Duration attempt = Duration.ofNanos(Math.max(1_000_000L, Math.min(left,
-        attemptTimeout.toNanos())));
-    return ClusterSharding.get(system).entityRefFor(Study.ENTITY_KEY, study)
-        .<org.apache.pekko.Done>askWithStatus(replyTo -> new Study.RecordAccess(access, replyTo),
-            attempt)
-        .handle((done, failure) -> {
-          Throwable cause = failure instanceof java.util.concurrent.CompletionException
-              && failure.getCause() != null ? failure.getCause() : failure;
-          if (cause instanceof java.util.concurrent.TimeoutException
-              && deadlineNanos - System.nanoTime() > 0) {
-            return record(study, access, deadlineNanos);
-          }
-          return failure == null ? CompletableFuture.completedFuture(done)
-              : CompletableFuture.<org.apache.pekko.Done>failedFuture(cause);
-        }).thenCompose(x -> x);
   }
 
   private record Lists(Set<String> series, Set<String> completed, Set<String> warning,

@@ -79,20 +79,24 @@ public final class IndexFindHandler implements CFindHandler {
   }
 
   private FindResult find(InformationModel model, String levelName, Dataset identifier) {
-    QueryRetrieveLevel level;
-    try {
-      level = QueryRetrieveLevel.valueOf(levelName == null ? "" : levelName.strip());
-    } catch (IllegalArgumentException e) {
-      throw new DimseException(Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
-          "Query/Retrieve Level (0008,0052) missing or not one of PATIENT, STUDY, SERIES, IMAGE: "
-              + levelName);
-    }
+    QueryRetrieveLevel level = levelOf(levelName);
     try {
       return query.find(level, model, identifier, 0);
     } catch (QueryException e) {
       int status = e.reason() == QueryException.Reason.IDENTIFIER_DOES_NOT_MATCH_SOP_CLASS
           ? Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS : Status.CANNOT_UNDERSTAND;
       throw new DimseException(status, e.getMessage());
+    }
+  }
+
+  /** Query/Retrieve Level (0008,0052) as sent; A900 when missing or not a level name. */
+  static QueryRetrieveLevel levelOf(String levelName) {
+    try {
+      return QueryRetrieveLevel.valueOf(levelName == null ? "" : levelName.strip());
+    } catch (IllegalArgumentException e) {
+      throw new DimseException(Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
+          "Query/Retrieve Level (0008,0052) missing or not one of PATIENT, STUDY, SERIES, IMAGE: "
+              + levelName);
     }
   }
 

@@ -28,16 +28,9 @@ import org.slf4j.LoggerFactory;
 public final class NodeQuery {
   private static final Logger log = LoggerFactory.getLogger(NodeQuery.class);
 
-  private final QueryIndex index;
-  private final StudyIndexProjection projection;
-  private final QueryService service;
   private final QueryRetrieveServices services;
 
-  private NodeQuery(QueryIndex index, StudyIndexProjection projection, QueryService service,
-      QueryRetrieveServices services) {
-    this.index = index;
-    this.projection = projection;
-    this.service = service;
+  private NodeQuery(QueryRetrieveServices services) {
     this.services = services;
   }
 
@@ -54,7 +47,7 @@ public final class NodeQuery {
         new IndexFindHandler(service, blocking),
         new ArchiveRetrieveHandler(system, service, files, blocking, archive.askTimeout(),
             archive.recordAttemptTimeout(), config.nodeId(), Clock.systemUTC()));
-    NodeQuery query = new NodeQuery(index, projection, service, services);
+    NodeQuery query = new NodeQuery(services);
     // Last: projections store their offsets on stop, then the index closes (its last commit).
     CoordinatedShutdown.get(system).addTask(
         CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "query-index-close", () -> {
@@ -71,18 +64,4 @@ public final class NodeQuery {
   public QueryRetrieveServices services() {
     return services;
   }
-
-  public QueryService service() {
-    return service;
-  }
-
-  public QueryIndex index() {
-    return index;
-  }
-
-  /** Lag from event to index, over recent events. */
-  public Object lag() {
-    return projection.lag();
-  }
-
 }

@@ -8,14 +8,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 import org.annal.archive.ReceivedInstance;
 import org.annal.archive.Study;
+import org.annal.archive.StudyAsk;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Internal API. Group commit per study: while one write to a study's entity is in flight, further
@@ -28,14 +25,13 @@ import org.slf4j.LoggerFactory;
  * one request per study is in flight from this node, which also keeps the entity's mailbox short.
  * Waiting instances are bounded by the associations in progress (one C-STORE each at a time).
  *
- * <p>A request is sent again when an attempt gets no answer ({@code attemptTimeout}), until
+ * <p>Each request goes through {@link StudyAsk#withRetries}: sent again when an attempt gets no answer ({@code attemptTimeout}), until
  * {@code askTimeout}: Cluster Sharding delivers at most once, and a request already forwarded to a
  * node that then dies is lost with it; the retry reaches the study wherever it restarts. The entity
  * answers a retry of a write that did land from its state (same blob on record), without a second
  * event.
  */
 public final class RecordBatcher {
-  private static final Logger log = LoggerFactory.getLogger(RecordBatcher.class);
 
   private final ClusterSharding sharding;
   private final Duration askTimeout;
@@ -57,7 +53,7 @@ public final class RecordBatcher {
     }
     this.sharding = sharding;
     this.askTimeout = askTimeout;
-    this.attemptTimeout = attemptTimeout.compareTo(askTimeout) < 0 ? attemptTimeout : askTimeout;
+    this.attemptTimeout = attemptTimeout;
     this.maxBatch = maxBatch;
   }
 
@@ -86,8 +82,8 @@ public final class RecordBatcher {
     for (Waiting w : batch) {
       instances.add(w.instance());
     }
-    CompletionStage<Study.RecordedBatch> reply =
-        attempt(study, instances, System.nanoTime() + askTimeout.toNanos(), 1);
+    CompletionStage<Study.RecordedBatch> reply = StudyAsk.withRetries(sharding, study,
+        replyTo -> new Study.RecordInstances(instances, replyTo), askTimeout, attemptTimeout);
     reply.whenComplete((recorded, error) -> {
       for (int i = 0; i < batch.size(); i++) {
         CompletableFuture<Study.Recorded> result = batch.get(i).result();
@@ -102,33 +98,6 @@ public final class RecordBatcher {
       }
       sendNext(study);
     });
-  }
-
-  /** One ask; on a timeout, another, until the deadline. Other failures are final. */
-  private CompletionStage<Study.RecordedBatch> attempt(String study,
-      List<ReceivedInstance> instances, long deadlineNanos, int attempt) {
-    long left = deadlineNanos - System.nanoTime();
-    Duration timeout = Duration.ofNanos(Math.max(1_000_000L, Math.min(left, attemptTimeout.toNanos())));
-    CompletionStage<Study.RecordedBatch> reply;
-    try {
-      reply = sharding.entityRefFor(Study.ENTITY_KEY, study)
-          .askWithStatus(replyTo -> new Study.RecordInstances(instances, replyTo), timeout);
-    } catch (RuntimeException e) {
-      reply = CompletableFuture.failedFuture(e);
-    }
-    return reply.handle((recorded, error) -> {
-      if (error == null) {
-        return CompletableFuture.completedFuture(recorded);
-      }
-      Throwable cause = error instanceof CompletionException && error.getCause() != null
-          ? error.getCause() : error;
-      if (cause instanceof TimeoutException && deadlineNanos - System.nanoTime() > 0) {
-        log.warn("Study {}: no answer to a write of {} instance(s) within {} ms (attempt {}),"
-            + " sending it again", study, instances.size(), timeout.toMillis(), attempt);
-        return attempt(study, instances, deadlineNanos, attempt + 1);
-      }
-      return CompletableFuture.<Study.RecordedBatch>failedFuture(cause);
-    }).thenCompose(x -> x);
   }
 
   private void sendNext(String study) {

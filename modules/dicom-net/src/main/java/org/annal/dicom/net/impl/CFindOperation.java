@@ -66,12 +66,7 @@ final class CFindOperation implements ServiceOperation {
         .recover(new PFBuilder<Throwable, Responses>()
             .match(Throwable.class, e -> {
               // A handler's future wraps its DimseException (CompletionException): unwrap it.
-              Throwable cause = e;
-              while ((cause instanceof java.util.concurrent.CompletionException
-                  || cause instanceof java.util.concurrent.ExecutionException)
-                  && cause.getCause() != null) {
-                cause = cause.getCause();
-              }
+              Throwable cause = RetrieveOperation.unwrap(e);
               return new Responses(last(cause instanceof DimseException d ? d.status()
                   : DimseStatus.of(Status.OUT_OF_RESOURCES, "query failed: " + cause.getMessage())),
                   true);

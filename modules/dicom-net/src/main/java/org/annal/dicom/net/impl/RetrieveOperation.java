@@ -400,8 +400,10 @@ final class RetrieveOperation implements ServiceOperation {
     });
   }
 
-  private static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
+  /** The cause inside a future's wrapping (CompletionException, ExecutionException). */
+  static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     return t;
