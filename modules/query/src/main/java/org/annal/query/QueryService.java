@@ -180,7 +180,7 @@ public final class QueryService {
     return new FindResult(out, newest.size() > cap, cap);
   }
 
-  /** Counts come from the extras the writer keeps (sets of UIDs), not from extra searches. */
+  /** Counts come from the extras the writer keeps, not from extra searches. */
   private static void addComputed(Document doc, QueryRetrieveLevel level,
       Map<String, String> values) {
     switch (level) {
@@ -192,9 +192,8 @@ public final class QueryService {
             Integer.toString(counts.values().stream().mapToInt(Integer::intValue).sum()));
       }
       case SERIES -> {
-        String members = doc.get(IndexFields.EXTRA + IndexFields.MEMBERS);
-        values.put("NumberOfSeriesRelatedInstances",
-            Integer.toString(members == null || members.isEmpty() ? 0 : members.split("\\\\").length));
+        String count = doc.get(IndexFields.EXTRA + IndexFields.INSTANCE_COUNT);
+        values.put("NumberOfSeriesRelatedInstances", count == null ? "0" : count);
       }
       default -> { }
     }

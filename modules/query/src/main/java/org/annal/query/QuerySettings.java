@@ -15,6 +15,7 @@ public record QuerySettings(
     boolean personNameCaseInsensitive,
     int groupSize,
     Duration groupWindow,
+    Duration commitInterval,
     String readJournalPluginId,
     Duration lagLogInterval) {
 
@@ -24,6 +25,9 @@ public record QuerySettings(
     }
     if (groupSize < 1) {
       throw new IllegalArgumentException("annal.query.group-size must be >= 1");
+    }
+    if (commitInterval.isNegative() || commitInterval.isZero()) {
+      throw new IllegalArgumentException("annal.query.commit-interval must be > 0");
     }
   }
 
@@ -35,18 +39,19 @@ public record QuerySettings(
         c.getBoolean("person-name-case-insensitive"),
         c.getInt("group-size"),
         c.getDuration("group-window"),
+        c.getDuration("commit-interval"),
         c.getString("read-journal-plugin-id"),
         c.getDuration("lag-log-interval"));
   }
 
   public QuerySettings withIndexDir(Path dir) {
     return new QuerySettings(dir, maxResults, personNameCaseInsensitive, groupSize, groupWindow,
-        readJournalPluginId, lagLogInterval);
+        commitInterval, readJournalPluginId, lagLogInterval);
   }
 
   public QuerySettings withMaxResults(int max) {
     return new QuerySettings(indexDir, max, personNameCaseInsensitive, groupSize, groupWindow,
-        readJournalPluginId, lagLogInterval);
+        commitInterval, readJournalPluginId, lagLogInterval);
   }
 
   /** The default per-query options these settings imply (no combined date-time matching). */

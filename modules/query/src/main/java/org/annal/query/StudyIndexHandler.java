@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Writes a group of a tag's events into the {@link StudyIndexRepository} (blocking Lucene I/O, so
  * on the given executor, a blocking dispatcher) and records the lag from each event's timestamp
  * ({@code at}, written by the entity before the C-STORE Success) to its visibility in the index.
- * The projection stores the group's offset only after this completes.
+ * The group is visible when this completes; it is durable at the index's next commit, which records
+ * the group's last offset (the projection resumes from there, {@link IndexResumedSource}).
  */
 public final class StudyIndexHandler extends Handler<List<EventEnvelope<Study.Event>>> {
   private static final Logger log = LoggerFactory.getLogger(StudyIndexHandler.class);
@@ -43,7 +44,7 @@ public final class StudyIndexHandler extends Handler<List<EventEnvelope<Study.Ev
       for (EventEnvelope<Study.Event> env : envelopes) {
         events.add(env.event());
       }
-      repository.apply(events);
+      repository.apply(tag, events, envelopes.get(envelopes.size() - 1).offset());
       long now = System.currentTimeMillis();
       long worst = 0;
       for (Study.Event e : events) {

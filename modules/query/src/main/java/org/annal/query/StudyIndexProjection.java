@@ -41,8 +41,10 @@ import scala.jdk.javaapi.FutureConverters;
 /**
  * The projection that keeps this node's query index: one Pekko Projection per tag
  * ({@code study-0} .. {@code study-7}, {@link Study#TAGS}) reading {@code eventsByTag} from the
- * Cassandra read journal, grouped ({@code annal.query.group-size} / {@code group-window}), offsets
- * in Cassandra ({@code pekko_projection.offset_store}), at least once.
+ * Cassandra read journal, grouped ({@code annal.query.group-size} / {@code group-window}), at
+ * least once. Offsets are stored in Cassandra ({@code pekko_projection.offset_store}) after each
+ * group, but each tag resumes from the offset recorded in the index's last commit
+ * ({@link IndexResumedSource}), which is never ahead of what the index holds on disk.
  *
  * <p><b>Every node consumes every tag.</b> Each node keeps its own local index (C-FIND is answered
  * locally), so the tags are not distributed with a ShardedDaemonProcess (which would run each tag
@@ -86,8 +88,9 @@ public final class StudyIndexProjection {
     CassandraProjection.createTablesIfNotExists(system).toCompletableFuture()
         .orTimeout(60, TimeUnit.SECONDS).join();
     for (String tag : Study.TAGS) {
-      SourceProvider<Offset, EventEnvelope<Study.Event>> source =
-          EventSourcedProvider.eventsByTag(system, settings.readJournalPluginId(), tag);
+      SourceProvider<Offset, EventEnvelope<Study.Event>> source = new IndexResumedSource<>(
+          EventSourcedProvider.eventsByTag(system, settings.readJournalPluginId(), tag),
+          () -> repository.durableOffset(tag));
       Projection<EventEnvelope<Study.Event>> projection = CassandraProjection.groupedWithin(
               projectionId(nodeId, repository.generation(), tag), source,
               () -> new StudyIndexHandler(repository, lag, blocking, tag))

@@ -2,22 +2,30 @@
 package org.annal.query;
 
 import java.util.List;
+import java.util.Optional;
 import org.annal.archive.Study;
+import org.apache.pekko.persistence.query.Offset;
 
 /**
  * Where the {@link StudyIndexProjection} writes: the node's local query index. The projection
  * delivers each tag's events in journal order, at least once, so {@link #apply} must be idempotent
- * (re-applying events already applied changes nothing) and durable when it returns (the projection
- * stores its offset after that).
+ * (re-applying events already applied changes nothing). Writes are visible when {@code apply}
+ * returns and durable later: the projection resumes each tag from {@link #durableOffset}, the
+ * offset of the last event the index holds on disk, not from the offset store.
  */
 public interface StudyIndexRepository {
 
   /**
-   * Applies a batch of events of one tag, in order; durable and visible to queries on return.
+   * Applies a group of events of one tag, in order; visible to queries on return.
    *
+   * @param tag the tag the events were read from
    * @param events the events, oldest first
+   * @param upTo the offset of the last event
    */
-  void apply(List<Study.Event> events);
+  void apply(String tag, List<Study.Event> events, Offset upTo);
+
+  /** The offset of the last event of {@code tag} that the index holds durably, if any. */
+  Optional<Offset> durableOffset(String tag);
 
   /**
    * Identity of this physical index: a new value whenever the index is created from nothing. The

@@ -42,7 +42,7 @@ class QueryServiceTest {
   }
 
   static QuerySettings settings(int max) {
-    return new QuerySettings(dir, max, true, 100, Duration.ofMillis(50),
+    return new QuerySettings(dir, max, true, 100, Duration.ofMillis(50), Duration.ofSeconds(1),
         "pekko.persistence.cassandra.query", Duration.ofMinutes(1));
   }
 

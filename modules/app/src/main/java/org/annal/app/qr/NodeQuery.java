@@ -37,7 +37,7 @@ public final class NodeQuery {
   public static NodeQuery start(ActorSystem<?> system, AnnalConfig config,
       ArchiveSettings archive, ClusterInstanceFiles files) {
     QuerySettings settings = QuerySettings.fromConfig(config.underlying());
-    QueryIndex index = QueryIndex.open(config.queryIndexDir());
+    QueryIndex index = QueryIndex.open(config.queryIndexDir(), settings.commitInterval());
     StudyIndexProjection projection =
         StudyIndexProjection.init(system, index, settings, config.nodeId());
     QueryService service = new QueryService(index, settings);

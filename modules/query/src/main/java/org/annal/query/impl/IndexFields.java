@@ -51,8 +51,8 @@ public final class IndexFields {
   /** Stored JSON-free extras of an instance (placement, checksums), prefixed so. */
   public static final String EXTRA = "x.";
   public static final String STORED = "v.";
-  /** Extra of a series: its SOP Instance UIDs, backslash-separated (the instance count). */
-  public static final String MEMBERS = "members";
+  /** Extra of a series: its number of instances. */
+  public static final String INSTANCE_COUNT = "count";
   /** Extra of a study: {@code seriesUid=instanceCount} per series, backslash-separated. */
   public static final String SERIES_COUNTS = "seriesCounts";
 
