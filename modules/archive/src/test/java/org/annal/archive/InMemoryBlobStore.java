@@ -46,6 +46,13 @@ final class InMemoryBlobStore implements BlobStore {
     return chunks(b);
   }
 
+  @Override
+  public CompletionStage<ByteString> readAll(BlobKey key) {
+    ByteString b = blobs.get(key);
+    return b == null ? java.util.concurrent.CompletableFuture.failedFuture(
+        new BlobNotFoundException(key)) : java.util.concurrent.CompletableFuture.completedFuture(b);
+  }
+
   /** Several chunks, as a real store would stream them. */
   private static Source<ByteString, NotUsed> chunks(ByteString b) {
     java.util.List<ByteString> list = new java.util.ArrayList<>();

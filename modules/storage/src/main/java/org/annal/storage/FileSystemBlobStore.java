@@ -121,6 +121,20 @@ public final class FileSystemBlobStore implements BlobStore {
   }
 
   @Override
+  public CompletionStage<ByteString> readAll(BlobKey key) {
+    Path path = layout.blobPath(key);
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return ByteString.fromArrayUnsafe(Files.readAllBytes(path));
+      } catch (NoSuchFileException e) {
+        throw new CompletionException(new BlobNotFoundException(key));
+      } catch (IOException e) {
+        throw new CompletionException(e);
+      }
+    }, blockingExecutor);
+  }
+
+  @Override
   public Source<ByteString, NotUsed> get(BlobKey key, long offset, long length) {
     if (offset < 0 || length < 0) {
       throw new IllegalArgumentException("negative offset or length: " + offset + ", " + length);

@@ -128,6 +128,16 @@ class FileSystemBlobStoreTest {
   }
 
   @Test
+  void readAllReturnsTheWholeBlobOrBlobNotFound() throws Exception {
+    byte[] content = randomBytes(700_000, 5);
+    BlobKey key = await(chunked(content, 3).runWith(store.put(), testKit.system())).key();
+    assertArrayEquals(content, await(store.readAll(key)).toArray());
+    ExecutionException failure = assertThrows(ExecutionException.class,
+        () -> await(store.readAll(new BlobKey("0123456789abcdef0123456789abcdef"))));
+    assertInstanceOf(BlobNotFoundException.class, failure.getCause());
+  }
+
+  @Test
   void readingAMissingBlobFailsWithBlobNotFound() {
     BlobKey missing = new BlobKey("0123456789abcdef0123456789abcdef");
     for (Source<ByteString, ?> source :

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.annal.app.http.InstanceFiles;
 import org.annal.archive.Placement;
@@ -133,6 +134,30 @@ public final class ClusterInstanceFiles implements InstanceFiles {
       log.atWarn().addKeyValue("event", "remote_read_failed").addKeyValue("node", nodeId)
           .log("Reading blob {} from node {} at {} failed: {}", blobKey, nodeId, url.get(), why);
       throw new UnavailableException("node " + nodeId + " did not serve " + what + ": " + why);
+    });
+  }
+
+  /**
+   * {@link #openBlob} read whole into memory, for blobs known to be small: from this node's store
+   * without a stream (no per-file stream to materialize), from another node through
+   * {@code /internal/blobs}; fails if the bytes are not {@code size} and {@code sha256}.
+   */
+  public CompletionStage<ByteString> readWhole(String nodeId, String blobKey, long size,
+      String sha256, String what) {
+    if (!nodeId.equals(selfNodeId)) {
+      return openBlob(nodeId, blobKey, size, sha256, what).thenCompose(source -> source
+          .runFold(ByteString.emptyByteString(), ByteString::concat, system));
+    }
+    return blobs.readAll(new BlobKey(blobKey)).thenApply(bytes -> {
+      MessageDigest digest = sha256();
+      digest.update(bytes.toByteBuffer());
+      String sha = HexFormat.of().formatHex(digest.digest());
+      if (bytes.size() != size || !sha.equals(sha256)) {
+        throw new CompletionException(new IOException("blob of " + what + " from node " + nodeId
+            + " is " + bytes.size() + " bytes with SHA-256 " + sha + ", the journal says " + size
+            + " bytes, " + sha256));
+      }
+      return bytes;
     });
   }
 

@@ -47,6 +47,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ArchiveRetrieveHandler implements RetrieveHandler {
   private static final Logger log = LoggerFactory.getLogger(ArchiveRetrieveHandler.class);
+  /**
+   * Instances up to this size are read whole (and the next one while the current one is sent);
+   * larger ones (multi-frame, mammography) are streamed, so memory per retrieve stays bounded.
+   */
+  static final long WHOLE_READ_LIMIT = 16L << 20;
   private static final int PATIENT_ID = 0x00100020;
   private static final int STUDY_UID = 0x0020000D;
   private static final int SERIES_UID = 0x0020000E;
@@ -89,12 +94,18 @@ public final class ArchiveRetrieveHandler implements RetrieveHandler {
           for (IndexedInstance i : instances) {
             if (bySop.putIfAbsent(i.sopInstanceUid(), i) == null) {
               items.add(new RetrieveItem(i.sopClassUid(), i.sopInstanceUid(),
-                  i.transferSyntaxUid(), () -> dataSet(i)));
+                  i.transferSyntaxUid(), () -> dataSet(i),
+                  i.size() <= WHOLE_READ_LIMIT ? () -> wholeDataSet(i) : null));
             }
           }
           inProgress.put(key(association, request), new Resolved(requestedAt, bySop));
           return items;
         });
+  }
+
+  private CompletionStage<org.apache.pekko.util.ByteString> wholeDataSet(IndexedInstance i) {
+    return files.readWhole(i.nodeId(), i.blobKey(), i.size(), i.sha256(),
+        "instance " + i.sopInstanceUid()).thenApply(FileMetaStripper::strip);
   }
 
   private Source<org.apache.pekko.util.ByteString, ?> dataSet(IndexedInstance i) {

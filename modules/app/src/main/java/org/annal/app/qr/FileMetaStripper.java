@@ -20,6 +20,14 @@ public final class FileMetaStripper {
 
   private FileMetaStripper() {}
 
+  /** The data set of a whole stored blob (what {@link #flow} passes on, without a stream). */
+  public static ByteString strip(ByteString blob) {
+    State state = new State();
+    ByteString out = state.next(blob).second();
+    state.finish();
+    return out;
+  }
+
   public static Flow<ByteString, ByteString, NotUsed> flow() {
     return Flow.<ByteString>create()
         .statefulMap(State::new, State::next, State::finish)

@@ -162,4 +162,71 @@ class ClusterInstanceFilesTest {
     Source<ByteString, ?> broken = chunked(CONTENT, 4096).take(3).concat(Source.<ByteString>failed(cut));
     assertSame(cut, failure(ClusterInstanceFiles.checked(broken, inst, "node-b")));
   }
+
+  /** A store holding one blob, readable whole only (the streaming reads are not expected). */
+  private static org.annal.storage.BlobStore oneBlob(String key, byte[] bytes) {
+    return new org.annal.storage.BlobStore() {
+      @Override
+      public Sink<ByteString, CompletionStage<org.annal.storage.StoredBlob>> put() {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public CompletionStage<ByteString> readAll(org.annal.storage.BlobKey k) {
+        return k.value().equals(key)
+            ? java.util.concurrent.CompletableFuture.completedFuture(ByteString.fromArray(bytes))
+            : java.util.concurrent.CompletableFuture.failedFuture(
+                new org.annal.storage.BlobNotFoundException(k));
+      }
+
+      @Override
+      public Source<ByteString, org.apache.pekko.NotUsed> get(org.annal.storage.BlobKey k) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public Source<ByteString, org.apache.pekko.NotUsed> get(org.annal.storage.BlobKey k,
+          long offset, long length) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public CompletionStage<org.apache.pekko.Done> delete(org.annal.storage.BlobKey k) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public Source<org.annal.storage.BlobKey, org.apache.pekko.NotUsed> keys() {
+        throw new UnsupportedOperationException();
+      }
+    };
+  }
+
+  @Test
+  void readWholeChecksTheLocalBlobWithoutAStream() throws Exception {
+    String key = "0123456789abcdef";
+    ClusterInstanceFiles files = new ClusterInstanceFiles(testKit.system(), null,
+        oneBlob(key, CONTENT), "node-b", null, null, java.time.Duration.ofSeconds(5));
+    String sha = sha256(CONTENT);
+    ByteString whole = files.readWhole("node-b", key, CONTENT.length, sha, "instance " + SOP)
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertArrayEquals(CONTENT, whole.toArray());
+
+    byte[] other = CONTENT.clone();
+    other[500] ^= 1;
+    ExecutionException corrupt = org.junit.jupiter.api.Assertions.assertThrows(
+        ExecutionException.class, () -> new ClusterInstanceFiles(testKit.system(), null,
+            oneBlob(key, other), "node-b", null, null, java.time.Duration.ofSeconds(5))
+            .readWhole("node-b", key, CONTENT.length, sha, "instance " + SOP)
+            .toCompletableFuture().get(10, TimeUnit.SECONDS));
+    assertNamesInstanceAndNode(corrupt.getCause());
+    ExecutionException shorter = org.junit.jupiter.api.Assertions.assertThrows(
+        ExecutionException.class, () -> files.readWhole("node-b", key, CONTENT.length + 1, sha,
+            "instance " + SOP).toCompletableFuture().get(10, TimeUnit.SECONDS));
+    assertNamesInstanceAndNode(shorter.getCause());
+    ExecutionException missing = org.junit.jupiter.api.Assertions.assertThrows(
+        ExecutionException.class, () -> files.readWhole("node-b", "fedcba9876543210", 1, sha, "x")
+            .toCompletableFuture().get(10, TimeUnit.SECONDS));
+    assertInstanceOf(org.annal.storage.BlobNotFoundException.class, missing.getCause());
+  }
 }

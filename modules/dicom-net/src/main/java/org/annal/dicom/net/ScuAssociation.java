@@ -59,7 +59,7 @@ import org.apache.pekko.util.ByteString;
  * Sta1), over Pekko TCP with TCP_NODELAY:
  *
  * <pre>
- *   offer(Pdu) ─▶ Source.queue ─▶ PduCodec.encode ─▶ Tcp ─▶ PduDecoderStage ─▶ Sink.queue ─▶ pull()
+ *   offer(Pdu) ─▶ PduCodec.encode ─▶ Source.queue ─▶ Tcp ─▶ PduDecoderStage ─▶ Sink.queue ─▶ pull()
  * </pre>
  *
  * <p>One DIMSE operation at a time (Asynchronous Operations Window 1, PS3.7 D.3.3.3): wait for each
@@ -96,7 +96,7 @@ public final class ScuAssociation {
 
   private final ScuSettings settings;
   private final Materializer materializer;
-  private final SourceQueueWithComplete<Pdu> outbound;
+  private final SourceQueueWithComplete<ByteString> outbound;
   private final SinkQueueWithCancel<Pdu> inbound;
   private final AssociationInfo info;
   private final Map<Integer, String> acceptedTransferSyntax;
@@ -108,7 +108,7 @@ public final class ScuAssociation {
   private volatile AssociationState state;
 
   private ScuAssociation(ScuSettings settings, Materializer materializer,
-      SourceQueueWithComplete<Pdu> outbound, SinkQueueWithCancel<Pdu> inbound,
+      SourceQueueWithComplete<ByteString> outbound, SinkQueueWithCancel<Pdu> inbound,
       AssociationInfo info, AAssociateRq rq, AAssociateAc ac) {
     this.settings = settings;
     this.materializer = materializer;
@@ -154,15 +154,16 @@ public final class ScuAssociation {
         Tcp.get(system.classicSystem()).outgoingConnection(remote, Optional.empty(),
             List.of(TcpSO.tcpNoDelay(true)), true, Optional.of(settings.connectTimeout()),
             Optional.empty());
-    Pair<Pair<SourceQueueWithComplete<Pdu>, CompletionStage<Tcp.OutgoingConnection>>,
+    // Encoded PDUs, several per element where a whole message is sent at once: one queue offer
+    // (an asynchronous hand-off) per message rather than per PDU.
+    Pair<Pair<SourceQueueWithComplete<ByteString>, CompletionStage<Tcp.OutgoingConnection>>,
         SinkQueueWithCancel<Pdu>> materialized =
-        Source.<Pdu>queue(8, OverflowStrategy.backpressure())
-            .map(PduCodec::encode)
+        Source.<ByteString>queue(8, OverflowStrategy.backpressure())
             .viaMat(connection, Keep.both())
             .via(Flow.fromGraph(new PduDecoderStage(settings.maxPduLengthReceived())))
             .toMat(Sink.queue(), Keep.both())
             .run(materializer);
-    SourceQueueWithComplete<Pdu> outbound = materialized.first().first();
+    SourceQueueWithComplete<ByteString> outbound = materialized.first().first();
     SinkQueueWithCancel<Pdu> inbound = materialized.second();
     List<PresentationContextRq> proposed = new ArrayList<>();
     for (int i = 0; i < contexts.size(); i++) {
@@ -195,8 +196,8 @@ public final class ScuAssociation {
             throw new AssociationRejectedException((AAssociateRj) answer);
           }
           if (answer != null && !(answer instanceof AAbort)) {
-            outbound.offer(AAbort.provider(answer instanceof MalformedPdu m ? m.reason()
-                : AAbort.REASON_UNEXPECTED_PDU));
+            outbound.offer(PduCodec.encode(AAbort.provider(
+                answer instanceof MalformedPdu m ? m.reason() : AAbort.REASON_UNEXPECTED_PDU)));
           }
           outbound.complete();
           throw new AssociationAbortedException("no A-ASSOCIATE-AC: "
@@ -277,21 +278,34 @@ public final class ScuAssociation {
     return operation(() -> {
       int contextId = contextFor(sopClassUid, transferSyntaxUid);
       int messageId = nextMessageId();
-      CommandSet rq = new CommandSet().putUid(CommandSet.AFFECTED_SOP_CLASS_UID, sopClassUid)
-          .putUs(CommandSet.COMMAND_FIELD, CommandField.C_STORE_RQ.code)
-          .putUs(CommandSet.MESSAGE_ID, messageId)
-          .putUs(CommandSet.PRIORITY, 0)
-          .putUs(CommandSet.COMMAND_DATA_SET_TYPE, CommandSet.DATA_SET_PRESENT)
-          .putUid(CommandSet.AFFECTED_SOP_INSTANCE_UID, sopInstanceUid);
-      if (moveOriginatorAeTitle != null && moveOriginatorMessageId != null) {
-        rq.putString(CommandSet.MOVE_ORIGINATOR_AE_TITLE, moveOriginatorAeTitle)
-            .putUs(CommandSet.MOVE_ORIGINATOR_MESSAGE_ID, moveOriginatorMessageId);
-      }
+      CommandSet rq = storeRq(sopClassUid, sopInstanceUid, messageId, moveOriginatorAeTitle,
+          moveOriginatorMessageId);
       return sendAll(PDataFragmenter.fragment(contextId, true, rq.encode(), peerMaxValueLength))
           .thenCompose(x -> dataSet.via(fragments(contextId, peerMaxValueLength))
-              .mapAsync(1, pdu -> offer(outbound, pdu))
+              .map(PduCodec::encode)
+              .groupedWeighted(DataSetFragments.BATCH_BYTES, b -> (long) b.size())
+              .mapAsync(1, batch -> offer(outbound, concat(batch)))
               .runWith(Sink.ignore(), materializer))
           .thenCompose(x -> readResponse(CommandField.C_STORE_RSP, messageId));
+    });
+  }
+
+  /**
+   * C-STORE of a data set already in memory: as {@link #cStore(String, String, String, Source,
+   * String, Integer)}, the command and every data set PDU handed to the connection at once.
+   */
+  public CompletionStage<DimseStatus> cStore(String sopClassUid, String sopInstanceUid,
+      String transferSyntaxUid, ByteString dataSet, String moveOriginatorAeTitle,
+      Integer moveOriginatorMessageId) {
+    return operation(() -> {
+      int contextId = contextFor(sopClassUid, transferSyntaxUid);
+      int messageId = nextMessageId();
+      CommandSet rq = storeRq(sopClassUid, sopInstanceUid, messageId, moveOriginatorAeTitle,
+          moveOriginatorMessageId);
+      List<PDataTf> pdus = new ArrayList<>(
+          PDataFragmenter.fragment(contextId, true, rq.encode(), peerMaxValueLength));
+      pdus.addAll(PDataFragmenter.fragment(contextId, false, dataSet, peerMaxValueLength));
+      return sendAll(pdus).thenCompose(x -> readResponse(CommandField.C_STORE_RSP, messageId));
     });
   }
 
@@ -318,7 +332,7 @@ public final class ScuAssociation {
     }
     state = AssociationState.Sta13;
     try {
-      outbound.offer(AAbort.user()).whenComplete((r, e) -> outbound.complete());
+      outbound.offer(PduCodec.encode(AAbort.user())).whenComplete((r, e) -> outbound.complete());
     } catch (RuntimeException e) {
       outbound.complete(); // queue already completed or failed: nothing left to tell the peer
     }
@@ -489,12 +503,36 @@ public final class ScuAssociation {
         + (fallback == null ? "" : " (accepted in " + acceptedTransferSyntax.get(fallback) + ")"));
   }
 
-  private CompletionStage<Done> sendAll(List<PDataTf> pdus) {
-    CompletionStage<Done> chain = CompletableFuture.completedFuture(Done.getInstance());
-    for (PDataTf pdu : pdus) {
-      chain = chain.thenCompose(x -> offer(outbound, pdu));
+  private static CommandSet storeRq(String sopClassUid, String sopInstanceUid, int messageId,
+      String moveOriginatorAeTitle, Integer moveOriginatorMessageId) {
+    CommandSet rq = new CommandSet().putUid(CommandSet.AFFECTED_SOP_CLASS_UID, sopClassUid)
+        .putUs(CommandSet.COMMAND_FIELD, CommandField.C_STORE_RQ.code)
+        .putUs(CommandSet.MESSAGE_ID, messageId)
+        .putUs(CommandSet.PRIORITY, 0)
+        .putUs(CommandSet.COMMAND_DATA_SET_TYPE, CommandSet.DATA_SET_PRESENT)
+        .putUid(CommandSet.AFFECTED_SOP_INSTANCE_UID, sopInstanceUid);
+    if (moveOriginatorAeTitle != null && moveOriginatorMessageId != null) {
+      rq.putString(CommandSet.MOVE_ORIGINATOR_AE_TITLE, moveOriginatorAeTitle)
+          .putUs(CommandSet.MOVE_ORIGINATOR_MESSAGE_ID, moveOriginatorMessageId);
     }
-    return chain;
+    return rq;
+  }
+
+  /** The PDUs encoded and handed to the connection as one element (one hand-off). */
+  private CompletionStage<Done> sendAll(List<PDataTf> pdus) {
+    List<ByteString> encoded = new ArrayList<>(pdus.size());
+    for (PDataTf pdu : pdus) {
+      encoded.add(PduCodec.encode(pdu));
+    }
+    return offer(outbound, concat(encoded));
+  }
+
+  private static ByteString concat(List<ByteString> parts) {
+    ByteString out = ByteString.emptyByteString();
+    for (ByteString b : parts) {
+      out = out.concat(b);
+    }
+    return out;
   }
 
   /** Reads P-DATA-TF PDUs until a whole command set has arrived; answers anything else by abort. */
@@ -556,8 +594,13 @@ public final class ScuAssociation {
     return new AssociationAbortedException(why);
   }
 
-  private static CompletionStage<Done> offer(SourceQueueWithComplete<Pdu> queue, Pdu pdu) {
-    return queue.offer(pdu).thenApply(result -> {
+  private static CompletionStage<Done> offer(SourceQueueWithComplete<ByteString> queue, Pdu pdu) {
+    return offer(queue, PduCodec.encode(pdu));
+  }
+
+  private static CompletionStage<Done> offer(SourceQueueWithComplete<ByteString> queue,
+      ByteString encoded) {
+    return queue.offer(encoded).thenApply(result -> {
       if (result != QueueOfferResult.enqueued()) {
         throw new AssociationAbortedException("connection closed (" + result + ")");
       }

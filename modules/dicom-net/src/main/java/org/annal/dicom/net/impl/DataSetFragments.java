@@ -18,6 +18,13 @@ public final class DataSetFragments {
   private DataSetFragments() {}
 
   /**
+   * A streamed data set's PDUs are handed to the connection in groups of about this many bytes:
+   * one asynchronous hand-off per group rather than per PDU (a 16 KB Maximum Length makes 32 PDUs
+   * of a 512 KB image).
+   */
+  public static final long BATCH_BYTES = 256 * 1024;
+
+  /**
    * PDVs of at most {@code maxValueLength}; the last one carries the last bit. A chunk is held back
    * until more bytes (or the end) show it is not the last, so at most one fragment plus one
    * upstream chunk is buffered. The last bit is sent only when the source COMPLETES: if it fails

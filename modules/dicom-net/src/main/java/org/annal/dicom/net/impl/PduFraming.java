@@ -12,8 +12,12 @@ import org.apache.pekko.util.ByteString;
  *
  * <pre>
  *   socket bytes ──▶ PduDecoderStage ──▶ Pdu ──▶ (state machine)
- *   socket bytes ◀── PduCodec.encode ◀── Pdu ◀──
+ *   socket bytes ◀── coalesce ◀── PduCodec.encode ◀── Pdu ◀──
  * </pre>
+ *
+ * <p>The TCP stage has one write in flight at a time; PDUs that queue up behind it are joined into
+ * one write of up to {@link DataSetFragments#BATCH_BYTES} (a 512 KB image in 16 KB PDUs is then a
+ * few writes, not 32 write-and-acknowledge rounds).
  */
 public final class PduFraming {
   private PduFraming() {}
@@ -21,6 +25,8 @@ public final class PduFraming {
   public static BidiFlow<ByteString, Pdu, Pdu, ByteString, NotUsed> bidi(long maxPduLength) {
     return BidiFlow.fromFlows(
         Flow.fromGraph(new PduDecoderStage(maxPduLength)),
-        Flow.<Pdu>create().map(PduCodec::encode));
+        Flow.<Pdu>create().map(PduCodec::encode)
+            .batchWeighted(DataSetFragments.BATCH_BYTES, b -> (long) b.size(), b -> b,
+                ByteString::concat));
   }
 }

@@ -84,7 +84,11 @@ final class RetrieveOperation implements ServiceOperation {
   private volatile boolean ended;
   private volatile CompletableFuture<CommandSet> storeResponse;
   private volatile int storeMessageId = -1;
-  private SourceQueueWithComplete<PDataTf> queue;
+  /** PDUs to send, several per element where a whole message goes at once (one hand-off). */
+  private SourceQueueWithComplete<List<PDataTf>> queue;
+  /** The next item's bytes, read while the current one is sent (index, read). */
+  private int prefetchedIndex = -1;
+  private CompletionStage<ByteString> prefetched;
 
   RetrieveOperation(QueryRetrieveServices services, AssociationInfo association,
       RetrieveRq request, Dataset identifier, int contextId, int maxValueLength,
@@ -110,11 +114,12 @@ final class RetrieveOperation implements ServiceOperation {
 
   @Override
   public Source<PDataTf, NotUsed> pdus() {
-    Pair<SourceQueueWithComplete<PDataTf>, Source<PDataTf, NotUsed>> pair =
-        Source.<PDataTf>queue(64, OverflowStrategy.backpressure()).preMaterialize(materializer);
+    Pair<SourceQueueWithComplete<List<PDataTf>>, Source<List<PDataTf>, NotUsed>> pair =
+        Source.<List<PDataTf>>queue(8, OverflowStrategy.backpressure())
+            .preMaterialize(materializer);
     queue = pair.first();
     CompletableFuture.runAsync(this::run, executor);
-    return pair.second();
+    return pair.second().mapConcat(pdus -> pdus);
   }
 
   @Override
@@ -240,7 +245,7 @@ final class RetrieveOperation implements ServiceOperation {
       return;
     }
     RetrieveItem item = items.get(index);
-    subOperation(item, scu).handleAsync((status, failure) -> {
+    subOperation(items, index, scu).handleAsync((status, failure) -> {
       if (failure != null || status == null) {
         log.info("assoc={} {} sop={} sub-operation failed: {}", association.associationId(),
             request.kind(), item.sopInstanceUid(),
@@ -255,7 +260,7 @@ final class RetrieveOperation implements ServiceOperation {
       }
       int remaining = items.size() - index - 1;
       CompletionStage<?> sent = remaining > 0 && !cancelled
-          ? offerAll(DimseResponses.pdus(contextId, response(DimseStatus.of(Status.PENDING, null),
+          ? offer(DimseResponses.pdus(contextId, response(DimseStatus.of(Status.PENDING, null),
               remaining), null, maxValueLength))
           : CompletableFuture.completedFuture(null);
       sent.whenCompleteAsync((x, e) -> loop(destinationAe, items, index + 1, scu), executor);
@@ -263,17 +268,13 @@ final class RetrieveOperation implements ServiceOperation {
     }, executor);
   }
 
-  private CompletionStage<DimseStatus> subOperation(RetrieveItem item, ScuAssociation scu) {
-    Collection<String> accepted;
+  private CompletionStage<DimseStatus> subOperation(List<RetrieveItem> items, int index,
+      ScuAssociation scu) {
+    RetrieveItem item = items.get(index);
     StorageContext getContext = null;
-    if (scu != null) {
-      accepted = scu.acceptedTransferSyntaxes(item.sopClassUid());
-    } else {
-      accepted = getContexts.stream().filter(c -> c.sopClassUid().equals(item.sopClassUid()))
-          .map(StorageContext::transferSyntaxUid).toList();
-    }
-    String target = RetrieveTranscoder.choose(item.storedTransferSyntaxUid(), accepted);
+    String target = target(item, scu);
     if (target == null) {
+      Collection<String> accepted = accepted(item, scu);
       return CompletableFuture.failedFuture(new IllegalStateException("no transfer syntax for "
           + item.sopClassUid() + " stored in " + item.storedTransferSyntaxUid()
           + " was accepted (accepted: " + accepted + ")"));
@@ -281,6 +282,15 @@ final class RetrieveOperation implements ServiceOperation {
     if (scu == null) {
       getContext = getContexts.stream().filter(c -> c.sopClassUid().equals(item.sopClassUid())
           && c.transferSyntaxUid().equals(target)).findFirst().orElseThrow();
+    }
+    StorageContext context = getContext;
+    if (sentWhole(item, scu)) {
+      // Read before the C-STORE-RQ goes out (a data set that cannot be read fails this
+      // sub-operation alone), and the next item's read starts now, overlapping this send.
+      return whole(items, index, scu).thenCompose(bytes -> scu != null
+          ? scu.cStore(item.sopClassUid(), item.sopInstanceUid(), target, bytes,
+              association.callingAeTitle(), request.messageId())
+          : getStore(context, item, null, bytes));
     }
     CompletionStage<Source<ByteString, ?>> data;
     if (target.equals(item.storedTransferSyntaxUid())) {
@@ -294,16 +304,50 @@ final class RetrieveOperation implements ServiceOperation {
       data = RetrieveTranscoder.convert(item.dataSet().get(), item.storedTransferSyntaxUid(),
           target, services.maxTranscodeBytes(), materializer).thenApply(Source::single);
     }
-    StorageContext context = getContext;
     return data.thenCompose(source -> scu != null
         ? scu.cStore(item.sopClassUid(), item.sopInstanceUid(), target, source,
             association.callingAeTitle(), request.messageId())
-        : getStore(context, item, source));
+        : getStore(context, item, source, null));
   }
 
-  /** C-STORE-RQ on the requesting association (PS3.4 C.4.3.2), awaiting its C-STORE-RSP. */
+  private Collection<String> accepted(RetrieveItem item, ScuAssociation scu) {
+    return scu != null ? scu.acceptedTransferSyntaxes(item.sopClassUid())
+        : getContexts.stream().filter(c -> c.sopClassUid().equals(item.sopClassUid()))
+            .map(StorageContext::transferSyntaxUid).toList();
+  }
+
+  /** The transfer syntax the item is sent in, or null if the peer accepted none we can make. */
+  private String target(RetrieveItem item, ScuAssociation scu) {
+    return RetrieveTranscoder.choose(item.storedTransferSyntaxUid(), accepted(item, scu));
+  }
+
+  /** Sent as stored from bytes read whole (no conversion, small enough to hold). */
+  private boolean sentWhole(RetrieveItem item, ScuAssociation scu) {
+    return item.wholeDataSet() != null
+        && item.storedTransferSyntaxUid().equals(target(item, scu));
+  }
+
+  /** Item {@code index}'s bytes (prefetched if they were); starts reading item index + 1. */
+  private CompletionStage<ByteString> whole(List<RetrieveItem> items, int index,
+      ScuAssociation scu) {
+    CompletionStage<ByteString> mine = prefetchedIndex == index ? prefetched
+        : items.get(index).wholeDataSet().get();
+    prefetched = null;
+    prefetchedIndex = -1;
+    int next = index + 1;
+    if (next < items.size() && !cancelled && sentWhole(items.get(next), scu)) {
+      prefetchedIndex = next;
+      prefetched = items.get(next).wholeDataSet().get();
+    }
+    return mine;
+  }
+
+  /**
+   * C-STORE-RQ on the requesting association (PS3.4 C.4.3.2), awaiting its C-STORE-RSP; the data
+   * set streamed from {@code source} or, if that is null, from {@code whole}, sent at once.
+   */
   private CompletionStage<DimseStatus> getStore(StorageContext context, RetrieveItem item,
-      Source<ByteString, ?> source) {
+      Source<ByteString, ?> source, ByteString whole) {
     int messageId = storeMessageIds.incrementAndGet() & 0xFFFF;
     CommandSet rq = new CommandSet()
         .putUid(CommandSet.AFFECTED_SOP_CLASS_UID, item.sopClassUid())
@@ -318,11 +362,21 @@ final class RetrieveOperation implements ServiceOperation {
     if (ended) {
       return CompletableFuture.failedFuture(new AssociationEndedException("association ended"));
     }
-    return offerAll(PDataFragmenter.fragment(context.contextId(), true, rq.encode(),
-        maxValueLength))
-        .thenCompose(x -> source.via(DataSetFragments.flow(context.contextId(), maxValueLength))
-            .mapAsync(1, this::offer)
-            .runWith(Sink.ignore(), materializer))
+    List<PDataTf> command = PDataFragmenter.fragment(context.contextId(), true, rq.encode(),
+        maxValueLength);
+    CompletionStage<?> sent;
+    if (source == null) {
+      List<PDataTf> all = new ArrayList<>(command);
+      all.addAll(PDataFragmenter.fragment(context.contextId(), false, whole, maxValueLength));
+      sent = offer(all);
+    } else {
+      sent = offer(command).thenCompose(x -> source
+          .via(DataSetFragments.flow(context.contextId(), maxValueLength))
+          .groupedWeighted(DataSetFragments.BATCH_BYTES, RetrieveOperation::valueBytes)
+          .mapAsync(1, this::offer)
+          .runWith(Sink.ignore(), materializer));
+    }
+    return sent
         .thenCompose(x -> response.orTimeout(
             services.scuSettings().responseTimeout().toMillis(), TimeUnit.MILLISECONDS))
         .thenApply(rsp -> {
@@ -366,7 +420,7 @@ final class RetrieveOperation implements ServiceOperation {
     if (failedList != null) {
       rsp.putUs(CommandSet.COMMAND_DATA_SET_TYPE, CommandSet.DATA_SET_PRESENT);
     }
-    offerAll(DimseResponses.pdus(contextId, rsp, failedList, maxValueLength))
+    offer(DimseResponses.pdus(contextId, rsp, failedList, maxValueLength))
         .whenComplete((x, e) -> queue.complete());
     log.info("assoc={} calling={} {} to {}: {} items, {} completed, {} failed, {} warning, status"
             + " {}", association.associationId(), association.callingAeTitle(), request.kind(),
@@ -380,19 +434,19 @@ final class RetrieveOperation implements ServiceOperation {
     }
   }
 
-  private CompletionStage<Done> offerAll(List<PDataTf> pdus) {
-    CompletionStage<Done> chain = CompletableFuture.completedFuture(Done.getInstance());
-    for (PDataTf pdu : pdus) {
-      chain = chain.thenCompose(x -> offer(pdu));
+  private static long valueBytes(PDataTf pdu) {
+    long n = 0;
+    for (PresentationDataValue v : pdu.values()) {
+      n += v.value().size();
     }
-    return chain;
+    return n;
   }
 
-  private CompletionStage<Done> offer(PDataTf pdu) {
+  private CompletionStage<Done> offer(List<PDataTf> pdus) {
     if (ended) {
       return CompletableFuture.failedFuture(new AssociationEndedException("association ended"));
     }
-    return queue.offer(pdu).thenApply(result -> {
+    return queue.offer(pdus).thenApply(result -> {
       if (result != QueueOfferResult.enqueued()) {
         throw new AssociationEndedException("association ended (" + result + ")");
       }

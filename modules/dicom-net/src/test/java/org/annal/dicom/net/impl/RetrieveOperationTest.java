@@ -171,4 +171,61 @@ class RetrieveOperationTest {
     assertEquals(0xA702, report.finalStatus().code());
     assertFalse(report.cancelled());
   }
+
+  @Test
+  void wholeItemsAreReadAheadAndAFailedReadFailsOnlyItsOwnSubOperation() throws Exception {
+    byte[] big = new byte[40_000]; // three fragments of at most 16,000 bytes
+    for (int i = 0; i < big.length; i++) {
+      big[i] = (byte) i;
+    }
+    List<String> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.function.Function<String, RetrieveItem> whole = uid -> new RetrieveItem(CT, uid,
+        Uid.EXPLICIT_VR_LITTLE_ENDIAN, () -> {
+          throw new AssertionError("streamed although it can be read whole");
+        }, () -> {
+          reads.add(uid);
+          return uid.equals("3.2")
+              ? CompletableFuture.failedFuture(new java.io.IOException("blob missing"))
+              : CompletableFuture.completedFuture(ByteString.fromArray(big));
+        });
+    RetrieveOperation op = get(List.of(whole.apply("3.1"), whole.apply("3.2"),
+        whole.apply("3.3")));
+    SinkQueueWithCancel<PDataTf> out = op.pdus().runWith(Sink.queue(), system);
+
+    CommandSet rq = command(next(out));
+    assertEquals("3.1", rq.getString(CommandSet.AFFECTED_SOP_INSTANCE_UID));
+    ByteString received = ByteString.emptyByteString();
+    PresentationDataValue pdv;
+    do {
+      pdv = next(out).values().get(0);
+      assertFalse(pdv.isCommand());
+      assertTrue(pdv.value().size() <= 16000);
+      received = received.concat(pdv.value());
+    } while (!pdv.isLast());
+    assertEquals(ByteString.fromArray(big), received);
+    // the next instance was read while 3.1 was being sent, before its C-STORE-RSP
+    assertEquals(List.of("3.1", "3.2"), reads);
+    assertTrue(op.onStoreResponse(CommandSet.response(CommandField.C_STORE_RSP,
+        rq.getUs(CommandSet.MESSAGE_ID), CT, "3.1", DimseStatus.SUCCESS)));
+
+    assertEquals(2, command(next(out)).getUs(CommandSet.NUMBER_OF_REMAINING_SUBOPERATIONS));
+    // 3.2 could not be read: no C-STORE-RQ for it, counted failed, 3.3 follows
+    CommandSet pending = command(next(out));
+    assertEquals(1, pending.getUs(CommandSet.NUMBER_OF_FAILED_SUBOPERATIONS));
+    assertEquals(1, pending.getUs(CommandSet.NUMBER_OF_REMAINING_SUBOPERATIONS));
+    rq = command(next(out));
+    assertEquals("3.3", rq.getString(CommandSet.AFFECTED_SOP_INSTANCE_UID));
+    do {
+      pdv = next(out).values().get(0);
+    } while (!pdv.isLast());
+    assertTrue(op.onStoreResponse(CommandSet.response(CommandField.C_STORE_RSP,
+        rq.getUs(CommandSet.MESSAGE_ID), CT, "3.3", DimseStatus.SUCCESS)));
+    CommandSet last = command(next(out));
+    assertEquals(0xB000, last.getUs(CommandSet.STATUS));
+    TestSupportAwait.until(() -> !reports.isEmpty());
+    RetrieveReport report = reports.poll();
+    assertEquals(List.of("3.1", "3.3"), report.completed());
+    assertEquals(List.of("3.2"), report.failed());
+    assertEquals(List.of("3.1", "3.2", "3.3"), reads);
+  }
 }
