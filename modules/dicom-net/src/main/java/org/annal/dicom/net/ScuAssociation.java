@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import org.annal.dicom.Uid;
 import org.annal.dicom.net.impl.AAbort;
 import org.annal.dicom.net.impl.AAssociateAc;
@@ -275,19 +276,13 @@ public final class ScuAssociation {
   public CompletionStage<DimseStatus> cStore(String sopClassUid, String sopInstanceUid,
       String transferSyntaxUid, Source<ByteString, ?> dataSet, String moveOriginatorAeTitle,
       Integer moveOriginatorMessageId) {
-    return operation(() -> {
-      int contextId = contextFor(sopClassUid, transferSyntaxUid);
-      int messageId = nextMessageId();
-      CommandSet rq = storeRq(sopClassUid, sopInstanceUid, messageId, moveOriginatorAeTitle,
-          moveOriginatorMessageId);
-      return sendAll(PDataFragmenter.fragment(contextId, true, rq.encode(), peerMaxValueLength))
-          .thenCompose(x -> dataSet.via(fragments(contextId, peerMaxValueLength))
-              .map(PduCodec::encode)
-              .groupedWeighted(DataSetFragments.BATCH_BYTES, b -> (long) b.size())
-              .mapAsync(1, batch -> offer(outbound, concat(batch)))
-              .runWith(Sink.ignore(), materializer))
-          .thenCompose(x -> readResponse(CommandField.C_STORE_RSP, messageId));
-    });
+    return store(sopClassUid, sopInstanceUid, transferSyntaxUid, moveOriginatorAeTitle,
+        moveOriginatorMessageId, (contextId, command) -> sendAll(command)
+            .thenCompose(x -> dataSet.via(fragments(contextId, peerMaxValueLength))
+                .map(PduCodec::encode)
+                .groupedWeighted(DataSetFragments.BATCH_BYTES, b -> (long) b.size())
+                .mapAsync(1, batch -> offer(outbound, concat(batch)))
+                .runWith(Sink.ignore(), materializer)));
   }
 
   /**
@@ -297,15 +292,26 @@ public final class ScuAssociation {
   public CompletionStage<DimseStatus> cStore(String sopClassUid, String sopInstanceUid,
       String transferSyntaxUid, ByteString dataSet, String moveOriginatorAeTitle,
       Integer moveOriginatorMessageId) {
+    return store(sopClassUid, sopInstanceUid, transferSyntaxUid, moveOriginatorAeTitle,
+        moveOriginatorMessageId, (contextId, command) -> {
+          List<PDataTf> pdus = new ArrayList<>(command);
+          pdus.addAll(PDataFragmenter.fragment(contextId, false, dataSet, peerMaxValueLength));
+          return sendAll(pdus);
+        });
+  }
+
+  /** The C-STORE-RQ, then {@code send}(context id, command PDUs), then the C-STORE-RSP. */
+  private CompletionStage<DimseStatus> store(String sopClassUid, String sopInstanceUid,
+      String transferSyntaxUid, String moveOriginatorAeTitle, Integer moveOriginatorMessageId,
+      BiFunction<Integer, List<PDataTf>, CompletionStage<?>> send) {
     return operation(() -> {
       int contextId = contextFor(sopClassUid, transferSyntaxUid);
       int messageId = nextMessageId();
       CommandSet rq = storeRq(sopClassUid, sopInstanceUid, messageId, moveOriginatorAeTitle,
           moveOriginatorMessageId);
-      List<PDataTf> pdus = new ArrayList<>(
-          PDataFragmenter.fragment(contextId, true, rq.encode(), peerMaxValueLength));
-      pdus.addAll(PDataFragmenter.fragment(contextId, false, dataSet, peerMaxValueLength));
-      return sendAll(pdus).thenCompose(x -> readResponse(CommandField.C_STORE_RSP, messageId));
+      return send.apply(contextId,
+              PDataFragmenter.fragment(contextId, true, rq.encode(), peerMaxValueLength))
+          .thenCompose(x -> readResponse(CommandField.C_STORE_RSP, messageId));
     });
   }
 
