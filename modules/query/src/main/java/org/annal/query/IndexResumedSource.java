@@ -11,8 +11,8 @@ import org.apache.pekko.projection.javadsl.SourceProvider;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * A tag's event source that starts after the offset the query index holds durably
- * ({@link StudyIndexRepository#durableOffset}) instead of the offset the projection stored in
+ * A tag's event source that starts after the offset the query index holds
+ * ({@link StudyIndexRepository#resumeOffset}) instead of the offset the projection stored in
  * Cassandra. The index commits every {@code commit-interval}, not after every group, so the stored
  * offset may be ahead of what a crashed node's index kept; resuming from the index's own commit
  * applies those events again (idempotent) rather than skipping them. The offset store is still
@@ -22,17 +22,17 @@ import org.apache.pekko.stream.javadsl.Source;
  */
 final class IndexResumedSource<E> extends SourceProvider<Offset, E> {
   private final SourceProvider<Offset, E> delegate;
-  private final Supplier<Optional<Offset>> durableOffset;
+  private final Supplier<Optional<Offset>> resumeOffset;
 
-  IndexResumedSource(SourceProvider<Offset, E> delegate, Supplier<Optional<Offset>> durableOffset) {
+  IndexResumedSource(SourceProvider<Offset, E> delegate, Supplier<Optional<Offset>> resumeOffset) {
     this.delegate = delegate;
-    this.durableOffset = durableOffset;
+    this.resumeOffset = resumeOffset;
   }
 
   @Override
   public CompletionStage<Source<E, NotUsed>> source(
       Supplier<CompletionStage<Optional<Offset>>> storedOffset) {
-    return delegate.source(() -> CompletableFuture.completedFuture(durableOffset.get()));
+    return delegate.source(() -> CompletableFuture.completedFuture(resumeOffset.get()));
   }
 
   @Override

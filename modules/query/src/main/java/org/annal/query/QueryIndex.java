@@ -59,8 +59,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #apply} makes its writes visible (near-real-time reader) but does not commit: a
  * background task commits (fsync) every {@code commit-interval} when something changed, and each
  * commit records, per tag, the offset of the last event applied before it. Those are the offsets
- * the projection resumes from ({@link #durableOffset}), so a crash between commits loses nothing:
- * the events after the last commit are applied again. One commit per interval instead of one per
+ * the projection resumes from after a restart ({@link #resumeOffset}), so a crash between commits
+ * loses nothing: the events after the last commit are applied again. One commit per interval instead of one per
  * group: far fewer, larger segments (fewer fsyncs and merges). Thread-safe.
  */
 public final class QueryIndex implements StudyIndexRepository, AutoCloseable {
@@ -78,20 +78,17 @@ public final class QueryIndex implements StudyIndexRepository, AutoCloseable {
   private final AtomicLong writes = new AtomicLong();
   /** Per tag, the offset of the last event applied (visible, not yet necessarily committed). */
   private final Map<String, Offset> applied = new ConcurrentHashMap<>();
-  /** Per tag, the offset the last commit before this process opened the index recorded. */
-  private final Map<String, Offset> durable;
   private final ScheduledExecutorService committer;
   private final Object commitLock = new Object();
   private long committed = -1; // guarded by commitLock
 
   private QueryIndex(Directory directory, IndexWriter writer, String generation,
-      Map<String, Offset> durable, Duration commitInterval) throws IOException {
+      Map<String, Offset> committedOffsets, Duration commitInterval) throws IOException {
     this.directory = directory;
     this.writer = writer;
     this.generation = generation;
     this.searchers = new SearcherManager(writer, null);
-    this.durable = Map.copyOf(durable);
-    this.applied.putAll(durable);
+    this.applied.putAll(committedOffsets);
     this.committer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "annal-query-index-commit");
       t.setDaemon(true);
@@ -193,9 +190,14 @@ public final class QueryIndex implements StudyIndexRepository, AutoCloseable {
     apply(null, events, null);
   }
 
+  /**
+   * The last offset applied in this process, or, right after opening, the one the last commit
+   * recorded: a tag restarted within the process goes on where it was (what it applied is in the
+   * writer and reaches the next commit); after a crash it goes on from the last commit.
+   */
   @Override
-  public Optional<Offset> durableOffset(String tag) {
-    return Optional.ofNullable(durable.get(tag));
+  public Optional<Offset> resumeOffset(String tag) {
+    return Optional.ofNullable(applied.get(tag));
   }
 
   /**

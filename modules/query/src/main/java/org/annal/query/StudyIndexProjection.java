@@ -90,7 +90,7 @@ public final class StudyIndexProjection {
     for (String tag : Study.TAGS) {
       SourceProvider<Offset, EventEnvelope<Study.Event>> source = new IndexResumedSource<>(
           EventSourcedProvider.eventsByTag(system, settings.readJournalPluginId(), tag),
-          () -> repository.durableOffset(tag));
+          () -> repository.resumeOffset(tag));
       Projection<EventEnvelope<Study.Event>> projection = CassandraProjection.groupedWithin(
               projectionId(nodeId, repository.generation(), tag), source,
               () -> new StudyIndexHandler(repository, lag, blocking, tag))

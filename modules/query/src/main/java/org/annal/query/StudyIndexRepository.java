@@ -10,8 +10,8 @@ import org.apache.pekko.persistence.query.Offset;
  * Where the {@link StudyIndexProjection} writes: the node's local query index. The projection
  * delivers each tag's events in journal order, at least once, so {@link #apply} must be idempotent
  * (re-applying events already applied changes nothing). Writes are visible when {@code apply}
- * returns and durable later: the projection resumes each tag from {@link #durableOffset}, the
- * offset of the last event the index holds on disk, not from the offset store.
+ * returns and durable later: the projection resumes each tag from {@link #resumeOffset}, never
+ * ahead of what the index holds, not from the offset store.
  */
 public interface StudyIndexRepository {
 
@@ -24,8 +24,11 @@ public interface StudyIndexRepository {
    */
   void apply(String tag, List<Study.Event> events, Offset upTo);
 
-  /** The offset of the last event of {@code tag} that the index holds durably, if any. */
-  Optional<Offset> durableOffset(String tag);
+  /**
+   * Where {@code tag} resumes: the offset of its last event the index holds (in this process, or
+   * on disk after a restart), if any.
+   */
+  Optional<Offset> resumeOffset(String tag);
 
   /**
    * Identity of this physical index: a new value whenever the index is created from nothing. The

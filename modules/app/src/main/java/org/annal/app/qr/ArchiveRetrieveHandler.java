@@ -48,10 +48,11 @@ import org.slf4j.LoggerFactory;
 public final class ArchiveRetrieveHandler implements RetrieveHandler {
   private static final Logger log = LoggerFactory.getLogger(ArchiveRetrieveHandler.class);
   /**
-   * Instances up to this size are read whole (and the next one while the current one is sent);
-   * larger ones (multi-frame, mammography) are streamed, so memory per retrieve stays bounded.
+   * Instances up to this size (CT, MR, most CR) are read whole, and the next one while the current
+   * one is sent: at most 8 MiB held per retrieve. Larger ones (multi-frame, mammography, DX) are
+   * streamed.
    */
-  static final long WHOLE_READ_LIMIT = 16L << 20;
+  static final long WHOLE_READ_LIMIT = 4L << 20;
   private static final int PATIENT_ID = 0x00100020;
   private static final int STUDY_UID = 0x0020000D;
   private static final int SERIES_UID = 0x0020000E;
