@@ -6,6 +6,7 @@ import org.annal.app.cli.CassandraCommand;
 import org.annal.app.cli.EchoCommand;
 import org.annal.app.cli.FindCommand;
 import org.annal.app.cli.GetCommand;
+import org.annal.app.cli.HistoryCommand;
 import org.annal.app.cli.MoveCommand;
 import org.annal.app.cli.ReindexCommand;
 import org.annal.app.cli.RunCommand;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
     subcommands = {
         RunCommand.class, StoreCommand.class, EchoCommand.class, FindCommand.class,
         MoveCommand.class, GetCommand.class, VerifyCommand.class, ReindexCommand.class,
-        CassandraCommand.class,
+        CassandraCommand.class, HistoryCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

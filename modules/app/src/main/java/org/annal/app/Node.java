@@ -126,7 +126,7 @@ public final class Node {
     NodeDicom dicom = NodeDicom.bind(system, config, blobs, archive, query.services());
 
     ApiRoutes routes = new ApiRoutes(config.nodeId(),
-        new JournalStudyLookup(journal, config.nodeId()),
+        new JournalStudyLookup(system, journal, config.nodeId()),
         files,
         new CassandraJournalHealth(system),
         Duration.ofSeconds(3));

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import org.annal.archive.impl.EventHashing;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.japi.Pair;
@@ -81,6 +82,33 @@ public final class StudyJournal {
             seen -> Optional.empty())
         .filter(Optional::isPresent)
         .map(Optional::get);
+  }
+
+  /**
+   * One event of a study as an auditor reads it: its journal sequence number and its hash (the
+   * {@code prevHash} of the next event when the chain is intact).
+   */
+  public record HistoryEntry(long sequenceNr, Study.Event event, String hash) {}
+
+  /** The events of one study, oldest first, with sequence numbers and hashes. */
+  public Source<HistoryEntry, NotUsed> history(String persistenceId) {
+    return ((CurrentEventsByPersistenceIdQuery) journal)
+        .currentEventsByPersistenceId(persistenceId, 0L, Long.MAX_VALUE)
+        .map(envelope -> {
+          Study.Event event = (Study.Event) envelope.event();
+          return new HistoryEntry(envelope.sequenceNr(), event, EventHashing.hash(event));
+        });
+  }
+
+  /**
+   * The study's state replayed from its events up to {@code asOfEpochMillis}: the events from the
+   * first on while their time ({@link Study.Event#at}) is at or before it.
+   */
+  public CompletionStage<Study.State> stateAsOf(String persistenceId, long asOfEpochMillis) {
+    String studyUid = persistenceId.substring(PREFIX.length());
+    return events(persistenceId)
+        .takeWhile(event -> event.at() <= asOfEpochMillis)
+        .runWith(Sink.fold(Study.State.empty(studyUid), Study.State::apply), system);
   }
 
   /** The events of one study, oldest first. */

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -32,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * GET /api/health             200 {"status":"UP","node":..,"cassandra":"UP"} | 503 when the journal does not answer
  * GET /api/studies/{studyUid} 200 the study's state | 404 no events for that UID | 400 not a UID (PS3.5 §9.1)
+ * GET /api/studies/{studyUid}?asOf=T
+ *                             200 the state replayed from the events up to T (ISO-8601 instant, e.g.
+ *                             2026-11-30T10:00:00Z, or epoch ms) | 400 T not understood
+ * GET /api/studies/{studyUid}/history
+ *                             200 {"studyInstanceUid":..,"events":[{sequenceNr, timestamp, type,
+ *                             actor, details, prevHash, hash}, ...]} oldest first | 404 | 400
  * GET /api/studies/{studyUid}/instances/{sopInstanceUid}
  *                             200 application/dicom, the stored file, from whichever node holds it
  *                             | 404 no such instance | 503 its node is down (message names it)
@@ -64,7 +72,9 @@ public final class ApiRoutes extends AllDirectives {
     Route api = pathPrefix("api", () -> concat(
         path("health", () -> get(this::health)),
         pathPrefix("studies", () -> pathPrefix(PathMatchers.segment(), uid -> concat(
-            pathEnd(() -> get(() -> study(uid))),
+            pathEnd(() -> get(() -> parameterOptional("asOf", asOf -> asOf.isPresent()
+                ? studyAsOf(uid, asOf.get()) : study(uid)))),
+            path("history", () -> get(() -> history(uid))),
             path(PathMatchers.segment("instances").slash(PathMatchers.segment()),
                 sop -> get(() -> instance(uid, sop))))))));
     return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> api));
@@ -94,6 +104,32 @@ public final class ApiRoutes extends AllDirectives {
     }
     return onSuccess(studies.find(uid), (Optional<JsonNode> state) -> state
         .map(s -> json(StatusCodes.OK, s))
+        .orElseGet(() -> error(StatusCodes.NOT_FOUND, "no study " + uid)));
+  }
+
+  private Route studyAsOf(String uid, String asOf) {
+    if (!UidSyntax.isValid(uid)) {
+      return error(StatusCodes.BAD_REQUEST, "not a valid DICOM UID (PS3.5 §9.1): " + clip(uid));
+    }
+    Instant at;
+    try {
+      at = asOf.matches("[0-9]{1,15}") ? Instant.ofEpochMilli(Long.parseLong(asOf))
+          : Instant.parse(asOf);
+    } catch (DateTimeParseException e) {
+      return error(StatusCodes.BAD_REQUEST, "asOf is neither an ISO-8601 instant "
+          + "(2026-11-30T10:00:00Z) nor epoch milliseconds: " + clip(asOf));
+    }
+    return onSuccess(studies.findAsOf(uid, at), (Optional<JsonNode> state) -> state
+        .map(s -> json(StatusCodes.OK, s))
+        .orElseGet(() -> error(StatusCodes.NOT_FOUND, "no study " + uid)));
+  }
+
+  private Route history(String uid) {
+    if (!UidSyntax.isValid(uid)) {
+      return error(StatusCodes.BAD_REQUEST, "not a valid DICOM UID (PS3.5 §9.1): " + clip(uid));
+    }
+    return onSuccess(studies.history(uid), (Optional<JsonNode> events) -> events
+        .map(h -> json(StatusCodes.OK, h))
         .orElseGet(() -> error(StatusCodes.NOT_FOUND, "no study " + uid)));
   }
 

@@ -1,27 +1,36 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.annal.app.impl;
 
+import com.fasterxml.jackson.annotation.JsonTypeName;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.annal.app.http.StudyLookup;
+import org.annal.archive.Sender;
 import org.annal.archive.Study;
 import org.annal.archive.StudyJournal;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.stream.javadsl.Sink;
 
 /**
- * Study state for the HTTP API, folded from the study's events in the journal on the node that
- * answers. The Study entity may live on another node; shipping its whole state over Artery would
- * need frames as large as the study (a 2,000-instance study is megabytes), while every node reads
- * the same journal, so the answer is the same whichever node gives it. It never starts an entity,
- * so an unknown UID costs one empty read. Internal API.
+ * Study state and history for the HTTP API, folded from the study's events in the journal on the
+ * node that answers. The Study entity may live on another node; shipping its whole state over
+ * Artery would need frames as large as the study (a 2,000-instance study is megabytes), while every
+ * node reads the same journal, so the answer is the same whichever node gives it. It never starts
+ * an entity, so an unknown UID costs one empty read. Internal API.
  */
 public final class JournalStudyLookup implements StudyLookup {
+  private final ActorSystem<?> system;
   private final StudyJournal journal;
   private final String nodeId;
   private final ObjectMapper mapper = new ObjectMapper();
 
-  public JournalStudyLookup(StudyJournal journal, String nodeId) {
+  public JournalStudyLookup(ActorSystem<?> system, StudyJournal journal, String nodeId) {
+    this.system = system;
     this.journal = journal;
     this.nodeId = nodeId;
   }
@@ -32,5 +41,65 @@ public final class JournalStudyLookup implements StudyLookup {
         .thenApply(replay -> replay.state().eventCount() == 0
             ? Optional.<JsonNode>empty()
             : Optional.<JsonNode>of(mapper.valueToTree(replay.state())));
+  }
+
+  @Override
+  public CompletionStage<Optional<JsonNode>> findAsOf(String studyInstanceUid, Instant asOf) {
+    String id = Study.persistenceId(studyInstanceUid).id();
+    // Empty only for a study with no event at all, not for one that began after asOf.
+    return journal.events(id).take(1).runWith(Sink.seq(), system).thenCompose(first ->
+        first.isEmpty()
+            ? java.util.concurrent.CompletableFuture.completedFuture(Optional.<JsonNode>empty())
+            : journal.stateAsOf(id, asOf.toEpochMilli())
+                .thenApply(state -> Optional.<JsonNode>of(mapper.valueToTree(state))));
+  }
+
+  @Override
+  public CompletionStage<Optional<JsonNode>> history(String studyInstanceUid) {
+    return journal.history(Study.persistenceId(studyInstanceUid).id())
+        .map(this::entry)
+        .runWith(Sink.seq(), system)
+        .thenApply(entries -> {
+          if (entries.isEmpty()) {
+            return Optional.<JsonNode>empty();
+          }
+          ObjectNode body = mapper.createObjectNode().put("studyInstanceUid", studyInstanceUid);
+          ArrayNode events = body.putArray("events");
+          entries.forEach(events::add);
+          return Optional.<JsonNode>of(body);
+        });
+  }
+
+  /** One event for an auditor: what, when, who, the rest of the event, and its chain links. */
+  ObjectNode entry(StudyJournal.HistoryEntry entry) {
+    Study.Event event = entry.event();
+    ObjectNode out = mapper.createObjectNode();
+    out.put("sequenceNr", entry.sequenceNr());
+    out.put("timestamp", Instant.ofEpochMilli(event.at()).toString());
+    out.put("type", typeOf(event));
+    out.set("actor", mapper.valueToTree(actorOf(event)));
+    ObjectNode details = mapper.valueToTree(event);
+    details.remove("prevHash");
+    out.set("details", details);
+    out.put("prevHash", event.prevHash());
+    out.put("hash", entry.hash());
+    return out;
+  }
+
+  /** The versioned type id the journal stores the event under, e.g. {@code InstanceStored/1}. */
+  static String typeOf(Study.Event event) {
+    JsonTypeName name = event.getClass().getAnnotation(JsonTypeName.class);
+    return name == null ? event.getClass().getSimpleName() : name.value();
+  }
+
+  /** Who caused the event: the association (or, later, HTTP client) that sent or asked. */
+  static Sender actorOf(Study.Event event) {
+    if (event instanceof Study.InstanceStored s) {
+      return s.instance().source();
+    }
+    if (event instanceof Study.DuplicateInstanceReceived d) {
+      return d.received().source();
+    }
+    return ((Study.StudyAccessed) event).access().requester();
   }
 }

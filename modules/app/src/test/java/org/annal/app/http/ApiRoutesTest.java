@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.testkit.TestRoute;
@@ -22,19 +24,42 @@ class ApiRoutesTest extends JupiterRouteTest {
   private final ObjectMapper mapper = new ObjectMapper();
   private final List<String> lookedUp = new CopyOnWriteArrayList<>();
 
-  private final StudyLookup studies = uid -> {
-    lookedUp.add(uid);
-    if (uid.equals(KNOWN)) {
-      JsonNode state = mapper.valueToTree(Map.of(
-          "studyInstanceUid", KNOWN, "eventCount", 2,
-          "patient", Map.of("PatientID", "P1"),
-          "instances", Map.of("1.2.3", Map.of("sha256", "ab12", "size", 100))));
-      return CompletableFuture.completedFuture(Optional.of(state));
+  private final List<Instant> asOfs = new CopyOnWriteArrayList<>();
+
+  private final StudyLookup studies = new StudyLookup() {
+    @Override
+    public CompletionStage<Optional<JsonNode>> find(String uid) {
+      lookedUp.add(uid);
+      if (uid.equals(KNOWN)) {
+        JsonNode state = mapper.valueToTree(Map.of(
+            "studyInstanceUid", KNOWN, "eventCount", 2,
+            "patient", Map.of("PatientID", "P1"),
+            "instances", Map.of("1.2.3", Map.of("sha256", "ab12", "size", 100))));
+        return CompletableFuture.completedFuture(Optional.of(state));
+      }
+      if (uid.equals("9.9.9")) {
+        return CompletableFuture.failedFuture(new IllegalStateException("journal down"));
+      }
+      return CompletableFuture.completedFuture(Optional.empty());
     }
-    if (uid.equals("9.9.9")) {
-      return CompletableFuture.failedFuture(new IllegalStateException("journal down"));
+
+    @Override
+    public CompletionStage<Optional<JsonNode>> findAsOf(String uid, Instant asOf) {
+      lookedUp.add(uid);
+      asOfs.add(asOf);
+      return CompletableFuture.completedFuture(uid.equals(KNOWN)
+          ? Optional.of(mapper.valueToTree(Map.of("studyInstanceUid", KNOWN, "eventCount", 1)))
+          : Optional.empty());
     }
-    return CompletableFuture.completedFuture(Optional.empty());
+
+    @Override
+    public CompletionStage<Optional<JsonNode>> history(String uid) {
+      lookedUp.add(uid);
+      return CompletableFuture.completedFuture(uid.equals(KNOWN)
+          ? Optional.of(mapper.valueToTree(Map.of("studyInstanceUid", KNOWN, "events",
+              List.of(Map.of("sequenceNr", 1, "type", "InstanceStored/1")))))
+          : Optional.empty());
+    }
   };
 
   private final InstanceFiles instances = (study, sop) -> {
@@ -109,6 +134,28 @@ class ApiRoutesTest extends JupiterRouteTest {
     assertEquals(KNOWN, body.get("studyInstanceUid").asText());
     assertEquals(2, body.get("eventCount").asInt());
     assertEquals("ab12", body.at("/instances/1.2.3/sha256").asText());
+  }
+
+  @Test
+  void historyAndAsOfOfAKnownStudy() throws Exception {
+    var ok = route(() -> CompletableFuture.completedFuture(true));
+    JsonNode history = json(ok.run(HttpRequest.GET("/api/studies/" + KNOWN + "/history"))
+        .assertStatusCode(200).assertMediaType("application/json").entityString());
+    assertEquals("InstanceStored/1", history.at("/events/0/type").asText());
+    ok.run(HttpRequest.GET("/api/studies/1.2.3.4/history")).assertStatusCode(404);
+    ok.run(HttpRequest.GET("/api/studies/abc/history")).assertStatusCode(400);
+
+    JsonNode asOf = json(ok.run(HttpRequest.GET("/api/studies/" + KNOWN
+        + "?asOf=2026-11-30T10:00:00Z")).assertStatusCode(200).entityString());
+    assertEquals(1, asOf.get("eventCount").asInt());
+    ok.run(HttpRequest.GET("/api/studies/" + KNOWN + "?asOf=1764496800000"))
+        .assertStatusCode(200);
+    assertEquals(List.of(Instant.parse("2026-11-30T10:00:00Z"),
+        Instant.ofEpochMilli(1764496800000L)), asOfs);
+    JsonNode bad = json(ok.run(HttpRequest.GET("/api/studies/" + KNOWN + "?asOf=yesterday"))
+        .assertStatusCode(400).entityString());
+    assertTrue(bad.get("message").asText().contains("ISO-8601"), bad.toString());
+    ok.run(HttpRequest.GET("/api/studies/1.2.3.4?asOf=0")).assertStatusCode(404);
   }
 
   @Test

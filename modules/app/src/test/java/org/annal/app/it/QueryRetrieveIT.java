@@ -568,6 +568,83 @@ class QueryRetrieveIT {
   }
 
   @Test
+  @Order(32)
+  void historyListsTheEventsInOrderWithTheirChainAndAsOfReplaysThem() throws IOException {
+    Access access = accesses.stream().filter(a -> a.how().equals("C-GET")).findFirst()
+        .orElseThrow();
+    String uid = access.study();
+    String path = "/api/studies/" + uid;
+    StudyApi.Response response = api.get(path + "/history");
+    assertEquals(200, response.status(), response.body());
+    JsonNode events = new ObjectMapper().readTree(response.body()).path("events");
+    List<String> problems = new ArrayList<>();
+    String prev = "";
+    List<JsonNode> accessed = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      JsonNode e = events.get(i);
+      if (e.path("sequenceNr").asLong() != i + 1) {
+        problems.add("event " + i + " has sequenceNr " + e.path("sequenceNr"));
+      }
+      if (!e.path("prevHash").asText().equals(prev)) {
+        problems.add("event " + (i + 1) + " prevHash " + e.path("prevHash") + " != " + prev);
+      }
+      if (!e.path("hash").asText().matches("[0-9a-f]{64}")) {
+        problems.add("event " + (i + 1) + " hash " + e.path("hash"));
+      }
+      prev = e.path("hash").asText();
+      if (e.path("type").asText().equals("StudyAccessed/1")) {
+        accessed.add(e);
+      } else if (!e.path("type").asText().equals("InstanceStored/1")
+          || e.path("actor").path("callingAeTitle").asText().isEmpty()) {
+        problems.add("event " + (i + 1) + ": " + e);
+      }
+    }
+    List<String> expectedAccessors = accesses.stream().filter(a -> a.study().equals(uid))
+        .map(Access::callingAe).toList();
+    List<String> accessors = accessed.stream()
+        .map(e -> e.path("actor").path("callingAeTitle").asText()).toList();
+    if (!accessors.equals(expectedAccessors)) {
+      problems.add("StudyAccessed actors " + accessors + ", expected " + expectedAccessors);
+    }
+    int total = events.size();
+    if (api.study(uid).json().path("eventCount").asInt() != total) {
+      problems.add("history has " + total + " events, the state counts "
+          + api.study(uid).json().path("eventCount"));
+    }
+    assertTrue(problems.isEmpty(), String.join("\n", problems));
+
+    // As of just before the first access: every event before it; as of its time: it too.
+    JsonNode first = accessed.get(0);
+    long firstAt = java.time.Instant.parse(first.path("timestamp").asText()).toEpochMilli();
+    int before = first.path("sequenceNr").asInt() - 1;
+    JsonNode earlier = new ObjectMapper().readTree(
+        api.get(path + "?asOf=" + java.time.Instant.ofEpochMilli(firstAt - 1)).body());
+    assertEquals(before, earlier.path("eventCount").asInt(), earlier.toString());
+    JsonNode at = new ObjectMapper().readTree(api.get(path + "?asOf=" + firstAt).body());
+    assertEquals(before + 1, at.path("eventCount").asInt());
+    JsonNode beforeAll = new ObjectMapper().readTree(api.get(path + "?asOf=0").body());
+    assertEquals(0, beforeAll.path("eventCount").asInt());
+    assertEquals(400, api.get(path + "?asOf=yesterday").status());
+    assertEquals(404, api.get("/api/studies/1.2.3.999999/history").status());
+    // The same from the CLI: a header and one line per event, the C-GET where it belongs.
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code = org.annal.app.Main.execute(new java.io.PrintWriter(out, true),
+        new java.io.PrintWriter(err, true), "history", uid, "--http", "127.0.0.1:" + node.httpPort());
+    assertEquals(0, code, err.toString());
+    List<String> lines = out.toString().lines().toList();
+    assertEquals(total + 1, lines.size(), out.toString());
+    String accessLine = lines.get(first.path("sequenceNr").asInt());
+    assertTrue(accessLine.contains("StudyAccessed/1") && accessLine.contains(access.how())
+        && accessLine.contains(access.callingAe()), accessLine);
+    assertEquals(2, org.annal.app.Main.execute(new java.io.PrintWriter(new java.io.StringWriter()),
+        new java.io.PrintWriter(new java.io.StringWriter()), "history", "1.2.3.999999", "--http",
+        "127.0.0.1:" + node.httpPort()));
+    System.out.printf("[it] QueryRetrieveIT history of %s: %d events, %d accesses, as-of and CLI checked%n",
+        uid, total, accessed.size());
+  }
+
+  @Test
   @Order(31)
   void everyQueryIsInTheAuditLog() {
     Path auditLog = node.dataDir().resolve("logs").resolve("audit.log");
