@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.annal.archive;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -12,6 +15,8 @@ import org.apache.pekko.japi.Pair;
 import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.query.Sequence;
+import org.apache.pekko.persistence.query.TimeBasedUUID;
 import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
 import org.apache.pekko.persistence.query.javadsl.CurrentEventsByTagQuery;
 import org.apache.pekko.persistence.query.javadsl.CurrentPersistenceIdsQuery;
@@ -109,6 +114,52 @@ public final class StudyJournal {
     return events(persistenceId)
         .takeWhile(event -> event.at() <= asOfEpochMillis)
         .runWith(Sink.fold(Study.State.empty(studyUid), Study.State::apply), system);
+  }
+
+  /**
+   * One event in the change feed across all studies.
+   *
+   * @param offset where the feed resumes after this event ({@code after} of the next page)
+   */
+  public record Change(Offset offset, String persistenceId, long sequenceNr, Study.Event event,
+      String hash) {}
+
+  /**
+   * The next {@code limit} events of all studies after {@code after}, in journal offset order (the
+   * study tags merged by offset). The journal lists an event only once it is older than its
+   * eventual-consistency delay, so the feed does not run ahead of what is settled.
+   */
+  public CompletionStage<List<Change>> changes(Offset after, int limit) {
+    if (!(journal instanceof CurrentEventsByTagQuery byTag)) {
+      throw new UnsupportedOperationException(journal.getClass().getName()
+          + " does not offer CurrentEventsByTagQuery");
+    }
+    return Source.from(Study.TAGS)
+        .flatMapMerge(Study.TAGS.size(), tag -> byTag.currentEventsByTag(tag, after).take(limit))
+        .filter(envelope -> envelope.persistenceId().startsWith(PREFIX))
+        .map(envelope -> {
+          Study.Event event = (Study.Event) envelope.event();
+          return new Change(envelope.offset(), envelope.persistenceId(), envelope.sequenceNr(),
+              event, EventHashing.hash(event));
+        })
+        .runWith(Sink.seq(), system)
+        .thenApply(all -> {
+          List<Change> sorted = new ArrayList<>(all);
+          sorted.sort(Comparator.comparing(Change::offset, StudyJournal::compareOffsets)
+              .thenComparing(Change::persistenceId).thenComparingLong(Change::sequenceNr));
+          return List.copyOf(sorted.subList(0, Math.min(limit, sorted.size())));
+        });
+  }
+
+  /** Journal offsets in time order (time-based UUIDs by their time, sequences by value). */
+  static int compareOffsets(Offset a, Offset b) {
+    if (a instanceof TimeBasedUUID x && b instanceof TimeBasedUUID y) {
+      return x.compare(y);
+    }
+    if (a instanceof Sequence x && b instanceof Sequence y) {
+      return Long.compare(x.value(), y.value());
+    }
+    throw new IllegalArgumentException("offsets of different kinds: " + a + ", " + b);
   }
 
   /** The events of one study, oldest first. */

@@ -37,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * GET /api/studies/{studyUid}?asOf=T
  *                             200 the state replayed from the events up to T (ISO-8601 instant, e.g.
  *                             2026-11-30T10:00:00Z, or epoch ms) | 400 T not understood
+ * GET /api/changes?after=OFFSET&limit=N
+ *                             200 {"changes":[{offset, studyInstanceUid, sequenceNr, timestamp,
+ *                             type, hash}, ...], "next": OFFSET} the events of all studies after
+ *                             OFFSET (none: from the start), oldest first, N (1..1000, default 100)
+ *                             at most; resume with after=next | 400 bad OFFSET or N
  * GET /api/studies/{studyUid}/history
  *                             200 {"studyInstanceUid":..,"events":[{sequenceNr, timestamp, type,
  *                             actor, details, prevHash, hash}, ...]} oldest first | 404 | 400
@@ -71,6 +76,8 @@ public final class ApiRoutes extends AllDirectives {
   public Route route() {
     Route api = pathPrefix("api", () -> concat(
         path("health", () -> get(this::health)),
+        path("changes", () -> get(() -> parameterOptional("after", after ->
+            parameterOptional("limit", limit -> changes(after.orElse(null), limit))))),
         pathPrefix("studies", () -> pathPrefix(PathMatchers.segment(), uid -> concat(
             pathEnd(() -> get(() -> parameterOptional("asOf", asOf -> asOf.isPresent()
                 ? studyAsOf(uid, asOf.get()) : study(uid)))),
@@ -122,6 +129,26 @@ public final class ApiRoutes extends AllDirectives {
     return onSuccess(studies.findAsOf(uid, at), (Optional<JsonNode> state) -> state
         .map(s -> json(StatusCodes.OK, s))
         .orElseGet(() -> error(StatusCodes.NOT_FOUND, "no study " + uid)));
+  }
+
+  private Route changes(String after, Optional<String> limitParam) {
+    int limit;
+    try {
+      limit = limitParam.map(Integer::parseInt).orElse(100);
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > 1000) {
+      return error(StatusCodes.BAD_REQUEST, "limit must be 1..1000: "
+          + clip(limitParam.orElse("")));
+    }
+    CompletionStage<JsonNode> page;
+    try {
+      page = studies.changes(after, limit);
+    } catch (IllegalArgumentException e) {
+      return error(StatusCodes.BAD_REQUEST, clip(e.getMessage()));
+    }
+    return onSuccess(page, body -> json(StatusCodes.OK, body));
   }
 
   private Route history(String uid) {

@@ -27,4 +27,12 @@ public interface StudyLookup {
    * actor, details, hash and the hash of the event before it.
    */
   CompletionStage<Optional<JsonNode>> history(String studyInstanceUid);
+
+  /**
+   * The change feed: the next {@code limit} events of all studies after {@code after} (an offset
+   * from an earlier page; null for the beginning), oldest first, with the offset to resume from.
+   *
+   * @throws IllegalArgumentException if {@code after} is not an offset
+   */
+  CompletionStage<JsonNode> changes(String after, int limit);
 }

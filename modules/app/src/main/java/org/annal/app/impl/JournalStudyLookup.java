@@ -8,12 +8,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import org.annal.app.http.StudyLookup;
 import org.annal.archive.Sender;
 import org.annal.archive.Study;
 import org.annal.archive.StudyJournal;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.persistence.query.Sequence;
+import org.apache.pekko.persistence.query.TimeBasedUUID;
 import org.apache.pekko.stream.javadsl.Sink;
 
 /**
@@ -68,6 +72,58 @@ public final class JournalStudyLookup implements StudyLookup {
           entries.forEach(events::add);
           return Optional.<JsonNode>of(body);
         });
+  }
+
+  @Override
+  public CompletionStage<JsonNode> changes(String after, int limit) {
+    Offset from = parseOffset(after);
+    return journal.changes(from, limit).thenApply(changes -> {
+      ObjectNode body = mapper.createObjectNode();
+      ArrayNode list = body.putArray("changes");
+      String next = after;
+      for (StudyJournal.Change c : changes) {
+        next = formatOffset(c.offset());
+        list.addObject()
+            .put("offset", next)
+            .put("studyInstanceUid", c.persistenceId().substring(c.persistenceId().indexOf('|') + 1))
+            .put("sequenceNr", c.sequenceNr())
+            .put("timestamp", Instant.ofEpochMilli(c.event().at()).toString())
+            .put("type", typeOf(c.event()))
+            .put("hash", c.hash());
+      }
+      body.put("next", next);
+      return body;
+    });
+  }
+
+  /** An offset as the feed writes it: the time-based UUID (Cassandra), or a sequence number. */
+  static String formatOffset(Offset offset) {
+    if (offset instanceof TimeBasedUUID t) {
+      return t.value().toString();
+    }
+    if (offset instanceof Sequence s) {
+      return Long.toString(s.value());
+    }
+    throw new IllegalArgumentException("unsupported offset " + offset);
+  }
+
+  static Offset parseOffset(String value) {
+    if (value == null || value.isEmpty()) {
+      return Offset.noOffset();
+    }
+    if (value.matches("[0-9]{1,18}")) {
+      return Offset.sequence(Long.parseLong(value));
+    }
+    UUID uuid;
+    try {
+      uuid = UUID.fromString(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("not an offset of this feed: " + value, e);
+    }
+    if (uuid.version() != 1) {
+      throw new IllegalArgumentException("not a time-based (version 1) UUID: " + value);
+    }
+    return Offset.timeBasedUUID(uuid);
   }
 
   /** One event for an auditor: what, when, who, the rest of the event, and its chain links. */

@@ -53,6 +53,15 @@ class ApiRoutesTest extends JupiterRouteTest {
     }
 
     @Override
+    public CompletionStage<JsonNode> changes(String after, int limit) {
+      if ("bad".equals(after)) {
+        throw new IllegalArgumentException("not an offset of this feed: bad");
+      }
+      return CompletableFuture.completedFuture(mapper.valueToTree(Map.of("changes", List.of(),
+          "next", after == null ? "" : after, "limit", limit)));
+    }
+
+    @Override
     public CompletionStage<Optional<JsonNode>> history(String uid) {
       lookedUp.add(uid);
       return CompletableFuture.completedFuture(uid.equals(KNOWN)
@@ -156,6 +165,21 @@ class ApiRoutesTest extends JupiterRouteTest {
         .assertStatusCode(400).entityString());
     assertTrue(bad.get("message").asText().contains("ISO-8601"), bad.toString());
     ok.run(HttpRequest.GET("/api/studies/1.2.3.4?asOf=0")).assertStatusCode(404);
+  }
+
+  @Test
+  void changeFeedPagesAndRefusesBadParameters() throws Exception {
+    var ok = route(() -> CompletableFuture.completedFuture(true));
+    JsonNode first = json(ok.run(HttpRequest.GET("/api/changes")).assertStatusCode(200)
+        .entityString());
+    assertEquals(100, first.get("limit").asInt());
+    JsonNode page = json(ok.run(HttpRequest.GET("/api/changes?after=42&limit=7"))
+        .assertStatusCode(200).entityString());
+    assertEquals("42", page.get("next").asText());
+    assertEquals(7, page.get("limit").asInt());
+    for (String bad : List.of("limit=0", "limit=1001", "limit=x", "after=bad")) {
+      ok.run(HttpRequest.GET("/api/changes?" + bad)).assertStatusCode(400);
+    }
   }
 
   @Test

@@ -645,6 +645,43 @@ class QueryRetrieveIT {
   }
 
   @Test
+  @Order(33)
+  void theChangeFeedListsEveryEventOnceInOffsetOrderPageByPage() throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    Map<String, Integer> perStudy = new TreeMap<>();
+    List<String> offsets = new ArrayList<>();
+    String after = null;
+    List<String> problems = new ArrayList<>();
+    for (int pages = 0; pages < 1000; pages++) {
+      StudyApi.Response r = api.get("/api/changes?limit=97" + (after == null ? "" : "&after=" + after));
+      assertEquals(200, r.status(), r.body());
+      JsonNode page = json.readTree(r.body());
+      JsonNode changes = page.path("changes");
+      for (JsonNode c : changes) {
+        String study = c.path("studyInstanceUid").asText();
+        int seq = c.path("sequenceNr").asInt();
+        // Per study, the feed gives the journal's order: 1, 2, 3, ...
+        if (seq != perStudy.getOrDefault(study, 0) + 1) {
+          problems.add(study + ": sequenceNr " + seq + " after " + perStudy.get(study));
+        }
+        perStudy.put(study, seq);
+        offsets.add(c.path("offset").asText());
+      }
+      if (changes.size() == 0) {
+        break;
+      }
+      after = page.path("next").asText();
+    }
+    Map<String, Integer> expected = eventCounts();
+    assertEquals(expected, perStudy, String.join("\n", problems));
+    assertEquals(offsets.size(), new java.util.HashSet<>(offsets).size(), "an event listed twice");
+    assertTrue(problems.isEmpty(), String.join("\n", problems));
+    assertEquals(400, api.get("/api/changes?after=not-an-offset").status());
+    System.out.printf("[it] QueryRetrieveIT change feed: %d events of %d studies in pages of 97%n",
+        offsets.size(), perStudy.size());
+  }
+
+  @Test
   @Order(31)
   void everyQueryIsInTheAuditLog() {
     Path auditLog = node.dataDir().resolve("logs").resolve("audit.log");
