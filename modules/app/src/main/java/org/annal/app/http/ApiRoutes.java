@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -106,18 +107,20 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   private Route study(String uid) {
+    return studyJson(uid, () -> studies.find(uid));
+  }
+
+  /** 400 for a malformed UID (never looked up), else 200 with the JSON found or 404. */
+  private Route studyJson(String uid, Supplier<CompletionStage<Optional<JsonNode>>> lookup) {
     if (!UidSyntax.isValid(uid)) {
       return error(StatusCodes.BAD_REQUEST, "not a valid DICOM UID (PS3.5 §9.1): " + clip(uid));
     }
-    return onSuccess(studies.find(uid), (Optional<JsonNode> state) -> state
+    return onSuccess(lookup.get(), (Optional<JsonNode> found) -> found
         .map(s -> json(StatusCodes.OK, s))
         .orElseGet(() -> error(StatusCodes.NOT_FOUND, "no study " + uid)));
   }
 
   private Route studyAsOf(String uid, String asOf) {
-    if (!UidSyntax.isValid(uid)) {
-      return error(StatusCodes.BAD_REQUEST, "not a valid DICOM UID (PS3.5 §9.1): " + clip(uid));
-    }
     Instant at;
     try {
       at = asOf.matches("[0-9]{1,15}") ? Instant.ofEpochMilli(Long.parseLong(asOf))
@@ -126,9 +129,7 @@ public final class ApiRoutes extends AllDirectives {
       return error(StatusCodes.BAD_REQUEST, "asOf is neither an ISO-8601 instant "
           + "(2026-11-30T10:00:00Z) nor epoch milliseconds: " + clip(asOf));
     }
-    return onSuccess(studies.findAsOf(uid, at), (Optional<JsonNode> state) -> state
-        .map(s -> json(StatusCodes.OK, s))
-        .orElseGet(() -> error(StatusCodes.NOT_FOUND, "no study " + uid)));
+    return studyJson(uid, () -> studies.findAsOf(uid, at));
   }
 
   private Route changes(String after, Optional<String> limitParam) {
@@ -152,12 +153,7 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   private Route history(String uid) {
-    if (!UidSyntax.isValid(uid)) {
-      return error(StatusCodes.BAD_REQUEST, "not a valid DICOM UID (PS3.5 §9.1): " + clip(uid));
-    }
-    return onSuccess(studies.history(uid), (Optional<JsonNode> events) -> events
-        .map(h -> json(StatusCodes.OK, h))
-        .orElseGet(() -> error(StatusCodes.NOT_FOUND, "no study " + uid)));
+    return studyJson(uid, () -> studies.history(uid));
   }
 
   private Route instance(String studyUid, String sopUid) {
