@@ -60,8 +60,8 @@ import org.slf4j.LoggerFactory;
  * background task commits (fsync) every {@code commit-interval} when something changed, and each
  * commit records, per tag, the offset of the last event applied before it. Those are the offsets
  * the projection resumes from after a restart ({@link #resumeOffset}), so a crash between commits
- * loses nothing: the events after the last commit are applied again. One commit per interval instead of one per
- * group: far fewer, larger segments (fewer fsyncs and merges). Thread-safe.
+ * loses nothing: the events after the last commit are applied again. One commit per interval
+ * instead of one per group: far fewer fsyncs. Thread-safe.
  */
 public final class QueryIndex implements StudyIndexRepository, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QueryIndex.class);
@@ -137,8 +137,8 @@ public final class QueryIndex implements StudyIndexRepository, AutoCloseable {
         }
       }
       String generation = last.get(GENERATION);
-      // Segments are small (one per commit-interval at most): no compound files, whose writing
-      // copies every new segment once more (measured in the ingest profile).
+      // Segments are small (each group's near-real-time refresh flushes one): no compound files,
+      // whose writing copies every new segment once more (measured in the ingest profile).
       org.apache.lucene.index.TieredMergePolicy merges = new org.apache.lucene.index.TieredMergePolicy();
       merges.setNoCFSRatio(0.0);
       IndexWriterConfig config = new IndexWriterConfig()

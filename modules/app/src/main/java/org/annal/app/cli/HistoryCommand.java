@@ -93,10 +93,12 @@ public final class HistoryCommand implements Callable<Integer> {
         "type", "actor", "what", "hash"));
     for (JsonNode e : history.path("events")) {
       JsonNode actor = e.path("actor");
-      String who = actor.path("callingAeTitle").asText("") + "@" + actor.path("peerAddress").asText("");
+      String who = actor.path("callingAeTitle").asText("") + "@"
+          + actor.path("peerAddress").asText("");
+      String hash = e.path("hash").asText();
       sb.append(String.format(Locale.ROOT, "%5d  %-24s  %-27s  %-30s  %-40s  %s%n",
           e.path("sequenceNr").asLong(), e.path("timestamp").asText(), e.path("type").asText(),
-          who, what(e), e.path("hash").asText().substring(0, Math.min(12, e.path("hash").asText().length()))));
+          who, what(e), hash.substring(0, Math.min(12, hash.length()))));
     }
     return sb.toString();
   }
