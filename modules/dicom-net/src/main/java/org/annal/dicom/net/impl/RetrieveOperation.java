@@ -420,8 +420,8 @@ final class RetrieveOperation implements ServiceOperation {
     if (failedList != null) {
       rsp.putUs(CommandSet.COMMAND_DATA_SET_TYPE, CommandSet.DATA_SET_PRESENT);
     }
-    offer(DimseResponses.pdus(contextId, rsp, failedList, maxValueLength))
-        .whenComplete((x, e) -> queue.complete());
+    // Reported before the final response goes out: when the peer has it, the access is on its
+    // way to the journal (and a caller waiting for the report never races the response).
     log.info("assoc={} calling={} {} to {}: {} items, {} completed, {} failed, {} warning, status"
             + " {}", association.associationId(), association.callingAeTitle(), request.kind(),
         destinationAe, items.size(), completed.size(), failed.size(), warning.size(),
@@ -432,6 +432,8 @@ final class RetrieveOperation implements ServiceOperation {
     } catch (RuntimeException e) {
       log.error("assoc={} onRetrieveCompleted failed", association.associationId(), e);
     }
+    offer(DimseResponses.pdus(contextId, rsp, failedList, maxValueLength))
+        .whenComplete((x, e) -> queue.complete());
   }
 
   private static long valueBytes(PDataTf pdu) {

@@ -149,6 +149,8 @@ class RetrieveOperationTest {
         Uid.EXPLICIT_VR_LITTLE_ENDIAN);
     assertEquals("1.2", failedList.getString(Tag.FailedSOPInstanceUIDList));
     assertTrue(out.pull().toCompletableFuture().get(5, TimeUnit.SECONDS).isEmpty());
+    // The report follows the final response (it may still be on its way when the stream ends).
+    TestSupportAwait.until(() -> !reports.isEmpty());
     RetrieveReport report = reports.poll();
     assertTrue(report.cancelled());
     assertEquals(List.of("1.1"), report.completed());
