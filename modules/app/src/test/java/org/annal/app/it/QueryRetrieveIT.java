@@ -592,6 +592,9 @@ class QueryRetrieveIT {
         problems.add("event " + (i + 1) + " hash " + e.path("hash"));
       }
       prev = e.path("hash").asText();
+      if (!e.path("actor").path("peerAddress").asText().matches("[0-9A-Za-z.:\\[\\]-]+:[0-9]+")) {
+        problems.add("event " + (i + 1) + " peer address " + e.path("actor").path("peerAddress"));
+      }
       if (e.path("type").asText().equals("StudyAccessed/1")) {
         accessed.add(e);
       } else if (!e.path("type").asText().equals("InstanceStored/1")
