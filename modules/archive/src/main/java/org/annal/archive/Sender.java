@@ -18,4 +18,10 @@ public record Sender(
     String peerAddress,
     String associationId,
     String moveOriginatorAeTitle)
-    implements CborSerializable {}
+    implements CborSerializable {
+
+  /** A peer address as {@code peerAddress} records it: {@code host:port}; empty if unknown. */
+  public static String address(java.net.InetSocketAddress peer) {
+    return peer == null ? "" : peer.getHostString() + ":" + peer.getPort();
+  }
+}

@@ -3,7 +3,6 @@ package org.annal.archive;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -230,7 +229,7 @@ public final class StoreService implements CStoreHandler {
         h.sopInstanceUid(), h.sopClassUid(), ts, blob.size(), blob.sha256(), tap.sha256(),
         new Placement(settings.nodeId(), settings.site(), settings.storageTier(),
             blob.key().value()),
-        new Sender(a.callingAeTitle(), a.calledAeTitle(), address(a.peerAddress()),
+        new Sender(a.callingAeTitle(), a.calledAeTitle(), Sender.address(a.peerAddress()),
             a.associationId(), rq.moveOriginatorAeTitle()),
         receivedAt, h.attributes());
     return batcher.record(instance)
@@ -276,10 +275,6 @@ public final class StoreService implements CStoreHandler {
           unwrap(e).toString());
       return Done.getInstance();
     });
-  }
-
-  private static String address(InetSocketAddress address) {
-    return address == null ? "" : address.getHostString() + ":" + address.getPort();
   }
 
   private static String truncate(String s) {

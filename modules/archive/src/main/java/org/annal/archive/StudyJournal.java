@@ -107,13 +107,23 @@ public final class StudyJournal {
 
   /**
    * The study's state replayed from its events up to {@code asOfEpochMillis}: the events from the
-   * first on while their time ({@link Study.Event#at}) is at or before it.
+   * first on while their time ({@link Study.Event#at}) is at or before it. Empty if the study has
+   * no event at all; a state with no event if its first one is later. One read, which stops at the
+   * first later event.
    */
-  public CompletionStage<Study.State> stateAsOf(String persistenceId, long asOfEpochMillis) {
-    String studyUid = persistenceId.substring(PREFIX.length());
+  public CompletionStage<Optional<Study.State>> stateAsOf(String persistenceId,
+      long asOfEpochMillis) {
+    Study.State empty = Study.State.empty(studyUidOf(persistenceId));
     return events(persistenceId)
-        .takeWhile(event -> event.at() <= asOfEpochMillis)
-        .runWith(Sink.fold(Study.State.empty(studyUid), Study.State::apply), system);
+        .takeWhile(event -> event.at() <= asOfEpochMillis, true) // the first later one too
+        .runWith(Sink.fold(Optional.<Study.State>empty(), (state, event) -> Optional.of(
+            event.at() <= asOfEpochMillis ? state.orElse(empty).apply(event)
+                : state.orElse(empty))), system);
+  }
+
+  /** The Study Instance UID of a study's persistence id ({@code Study|<uid>}). */
+  public static String studyUidOf(String persistenceId) {
+    return persistenceId.substring(PREFIX.length());
   }
 
   /**
@@ -137,17 +147,20 @@ public final class StudyJournal {
     return Source.from(Study.TAGS)
         .flatMapMerge(Study.TAGS.size(), tag -> byTag.currentEventsByTag(tag, after).take(limit))
         .filter(envelope -> envelope.persistenceId().startsWith(PREFIX))
-        .map(envelope -> {
-          Study.Event event = (Study.Event) envelope.event();
-          return new Change(envelope.offset(), envelope.persistenceId(), envelope.sequenceNr(),
-              event, EventHashing.hash(event));
-        })
         .runWith(Sink.seq(), system)
         .thenApply(all -> {
-          List<Change> sorted = new ArrayList<>(all);
-          sorted.sort(Comparator.comparing(Change::offset, StudyJournal::compareOffsets)
-              .thenComparing(Change::persistenceId).thenComparingLong(Change::sequenceNr));
-          return List.copyOf(sorted.subList(0, Math.min(limit, sorted.size())));
+          List<EventEnvelope> sorted = new ArrayList<>(all);
+          sorted.sort(Comparator.comparing(EventEnvelope::offset, StudyJournal::compareOffsets)
+              .thenComparing(EventEnvelope::persistenceId)
+              .thenComparingLong(EventEnvelope::sequenceNr));
+          // Only the page is hashed: up to eight tags' worth of events were read for it.
+          List<Change> page = new ArrayList<>();
+          for (EventEnvelope envelope : sorted.subList(0, Math.min(limit, sorted.size()))) {
+            Study.Event event = (Study.Event) envelope.event();
+            page.add(new Change(envelope.offset(), envelope.persistenceId(),
+                envelope.sequenceNr(), event, EventHashing.hash(event)));
+          }
+          return List.copyOf(page);
         });
   }
 
@@ -171,7 +184,7 @@ public final class StudyJournal {
 
   /** Folds one study's events, checking the chain and collecting the blob keys on {@code nodeId}. */
   public CompletionStage<Replay> replay(String persistenceId, String nodeId) {
-    String studyUid = persistenceId.substring(PREFIX.length());
+    String studyUid = studyUidOf(persistenceId);
     // A fresh accumulator per call; the fold runs in one stage, so mutating it is safe.
     return events(persistenceId)
         .runWith(Sink.fold(new Accumulator(studyUid, nodeId), Accumulator::add), system)

@@ -153,9 +153,7 @@ public final class ClusterInstanceFiles implements InstanceFiles {
       digest.update(bytes.toByteBuffer());
       String sha = HexFormat.of().formatHex(digest.digest());
       if (bytes.size() != size || !sha.equals(sha256)) {
-        throw new CompletionException(new IOException("blob of " + what + " from node " + nodeId
-            + " is " + bytes.size() + " bytes with SHA-256 " + sha + ", the journal says " + size
-            + " bytes, " + sha256));
+        throw new CompletionException(mismatch(what, nodeId, bytes.size(), sha, size, sha256));
       }
       return bytes;
     });
@@ -203,11 +201,16 @@ public final class ClusterInstanceFiles implements InstanceFiles {
         if (count[0] == size && sha.equals(sha256)) {
           return Source.<ByteString>empty();
         }
-        return Source.<ByteString>failed(new IOException("blob of " + what + " from node "
-            + nodeId + " is " + count[0] + " bytes with SHA-256 " + sha + ", the journal says "
-            + size + " bytes, " + sha256));
+        return Source.<ByteString>failed(mismatch(what, nodeId, count[0], sha, size, sha256));
       }));
     }).mapMaterializedValue(m -> NotUsed.notUsed());
+  }
+
+  private static IOException mismatch(String what, String nodeId, long size, String sha,
+      long expectedSize, String expectedSha) {
+    return new IOException("blob of " + what + " from node " + nodeId + " is " + size
+        + " bytes with SHA-256 " + sha + ", the journal says " + expectedSize + " bytes, "
+        + expectedSha);
   }
 
   private static MessageDigest sha256() {

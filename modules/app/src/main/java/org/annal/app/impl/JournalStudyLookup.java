@@ -49,13 +49,8 @@ public final class JournalStudyLookup implements StudyLookup {
 
   @Override
   public CompletionStage<Optional<JsonNode>> findAsOf(String studyInstanceUid, Instant asOf) {
-    String id = Study.persistenceId(studyInstanceUid).id();
-    // Empty only for a study with no event at all, not for one that began after asOf.
-    return journal.events(id).take(1).runWith(Sink.seq(), system).thenCompose(first ->
-        first.isEmpty()
-            ? java.util.concurrent.CompletableFuture.completedFuture(Optional.<JsonNode>empty())
-            : journal.stateAsOf(id, asOf.toEpochMilli())
-                .thenApply(state -> Optional.<JsonNode>of(mapper.valueToTree(state))));
+    return journal.stateAsOf(Study.persistenceId(studyInstanceUid).id(), asOf.toEpochMilli())
+        .thenApply(state -> state.map(s -> (JsonNode) mapper.valueToTree(s)));
   }
 
   @Override
@@ -85,7 +80,7 @@ public final class JournalStudyLookup implements StudyLookup {
         next = formatOffset(c.offset());
         list.addObject()
             .put("offset", next)
-            .put("studyInstanceUid", c.persistenceId().substring(c.persistenceId().indexOf('|') + 1))
+            .put("studyInstanceUid", StudyJournal.studyUidOf(c.persistenceId()))
             .put("sequenceNr", c.sequenceNr())
             .put("timestamp", Instant.ofEpochMilli(c.event().at()).toString())
             .put("type", typeOf(c.event()))

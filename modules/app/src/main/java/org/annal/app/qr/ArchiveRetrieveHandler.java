@@ -167,7 +167,7 @@ public final class ArchiveRetrieveHandler implements RetrieveHandler {
     sort(resolved, resolved.bySop().keySet().stream().filter(sop -> !attempted.contains(sop))
         .toList(), byStudy, Lists::failed);
     Sender requester = new Sender(association.callingAeTitle(), association.calledAeTitle(),
-        address(association.peerAddress()), association.associationId(), null);
+        Sender.address(association.peerAddress()), association.associationId(), null);
     String how = report.kind() == RetrieveKind.MOVE ? "C-MOVE" : "C-GET";
     String status = String.format("%04X", report.finalStatus().code());
     byStudy.forEach((study, lists) -> {
@@ -234,10 +234,5 @@ public final class ArchiveRetrieveHandler implements RetrieveHandler {
   private static DimseException invalid(String message) {
     return new DimseException(Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
         "Identifier does not match SOP Class: " + message);
-  }
-
-  /** host:port, as C-STORE records its sender (no leading "/" of InetSocketAddress.toString). */
-  private static String address(java.net.InetSocketAddress peer) {
-    return peer == null ? "" : peer.getHostString() + ":" + peer.getPort();
   }
 }

@@ -284,7 +284,7 @@ final class RetrieveOperation implements ServiceOperation {
           && c.transferSyntaxUid().equals(target)).findFirst().orElseThrow();
     }
     StorageContext context = getContext;
-    if (sentWhole(item, scu)) {
+    if (item.wholeDataSet() != null && target.equals(item.storedTransferSyntaxUid())) {
       // Read before the C-STORE-RQ goes out (a data set that cannot be read fails this
       // sub-operation alone), and the next item's read starts now, overlapping this send.
       return whole(items, index, scu).thenCompose(bytes -> scu != null
@@ -321,7 +321,7 @@ final class RetrieveOperation implements ServiceOperation {
     return RetrieveTranscoder.choose(item.storedTransferSyntaxUid(), accepted(item, scu));
   }
 
-  /** Sent as stored from bytes read whole (no conversion, small enough to hold). */
+  /** Sent as stored from bytes read whole (no conversion, small enough to hold), as above. */
   private boolean sentWhole(RetrieveItem item, ScuAssociation scu) {
     return item.wholeDataSet() != null
         && item.storedTransferSyntaxUid().equals(target(item, scu));
