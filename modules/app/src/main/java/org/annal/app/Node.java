@@ -12,7 +12,7 @@ import org.annal.app.cluster.ClusterNodes;
 import org.annal.app.cluster.InternalAuth;
 import org.annal.app.cluster.InternalRoutes;
 import org.annal.app.config.AnnalConfig;
-import org.annal.app.http.ApiRoutes;
+import org.annal.http.ApiRoutes;
 import org.annal.app.impl.CassandraJournalHealth;
 import org.annal.app.impl.FileSystemBlobAge;
 import org.annal.app.impl.JournalWarmup;

@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import org.annal.app.http.InstanceFiles;
+import org.annal.http.InstanceFiles;
 import org.annal.archive.Placement;
 import org.annal.archive.Study;
 import org.annal.archive.StudyJournal;

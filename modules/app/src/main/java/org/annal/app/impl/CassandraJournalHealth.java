@@ -2,7 +2,7 @@
 package org.annal.app.impl;
 
 import java.util.concurrent.CompletionStage;
-import org.annal.app.http.HealthProbe;
+import org.annal.http.HealthProbe;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.cassandra.healthcheck.CassandraHealthCheck;
 import scala.jdk.javaapi.FutureConverters;

@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
-import org.annal.app.http.StudyLookup;
+import org.annal.http.StudyLookup;
 import org.annal.archive.Sender;
 import org.annal.archive.Study;
 import org.annal.archive.StudyJournal;

@@ -15,7 +15,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.annal.app.http.JupiterRouteTest;
+import org.annal.http.JupiterRouteTest;
 import org.annal.storage.FileSystemBlobStore;
 import org.annal.storage.FileSystemBlobStoreSettings;
 import org.annal.storage.StoredBlob;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.annal.app.http;
+package org.annal.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.annal.app.http;
+package org.annal.http;
 
 import com.typesafe.config.ConfigFactory;
 import org.apache.pekko.actor.ActorSystem;
