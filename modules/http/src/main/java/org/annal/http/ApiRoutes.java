@@ -29,8 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's small HTTP API (kept apart from the wiring so that it can move to {@code modules/http}
- * with the DICOMweb routes):
+ * The node's history/admin HTTP API:
  *
  * <pre>
  * GET /api/health             200 {"status":"UP","node":..,"cassandra":"UP"} | 503 when the journal does not answer
