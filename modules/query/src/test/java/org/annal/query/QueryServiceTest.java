@@ -230,6 +230,30 @@ class QueryServiceTest {
   }
 
   @Test
+  void relationalSearchLeavesHigherUniqueKeysOut() {
+    QueryOptions relational = CI.withRelational(true);
+    // every CT series of every study, then only those of one study (the given UID restricts)
+    FindResult ct = service.find(QueryRetrieveLevel.SERIES, InformationModel.STUDY_ROOT,
+        id("SeriesInstanceUID", "", "Modality", "CT"), 0, relational);
+    FindResult ctHierarchical = service.find(QueryRetrieveLevel.SERIES, InformationModel.STUDY_ROOT,
+        id("StudyInstanceUID", "1.2.3.1", "SeriesInstanceUID", "", "Modality", "CT"), 0, CI);
+    assertTrue(values(ct, "SeriesInstanceUID").containsAll(values(ctHierarchical, "SeriesInstanceUID")));
+    assertTrue(values(ct, "SeriesInstanceUID").size() > values(ctHierarchical, "SeriesInstanceUID").size(),
+        "CT series of other studies too: " + values(ct, "SeriesInstanceUID"));
+    assertEquals(List.of("CT"), values(ct, "Modality").stream().distinct().toList());
+    assertEquals(values(ctHierarchical, "SeriesInstanceUID"), values(service.find(
+        QueryRetrieveLevel.SERIES, InformationModel.STUDY_ROOT,
+        id("StudyInstanceUID", "1.2.3.1", "SeriesInstanceUID", "", "Modality", "CT"), 0, relational),
+        "SeriesInstanceUID"));
+    // instances of one series without its study
+    FindResult images = service.find(QueryRetrieveLevel.IMAGE, InformationModel.STUDY_ROOT,
+        id("SeriesInstanceUID", "1.2.3.1.1", "SOPInstanceUID", ""), 0, relational);
+    assertEquals(List.of("1.2.3.1.1.1", "1.2.3.1.1.2", "1.2.3.1.1.3"),
+        values(images, "SOPInstanceUID"));
+    assertEquals(List.of("1.2.3.1", "1.2.3.1", "1.2.3.1"), values(images, "StudyInstanceUID"));
+  }
+
+  @Test
   void seriesAndImageLevels() {
     FindResult series = service.find(QueryRetrieveLevel.SERIES, InformationModel.STUDY_ROOT,
         id("StudyInstanceUID", "1.2.3.1", "SeriesInstanceUID", "", "Modality", "",

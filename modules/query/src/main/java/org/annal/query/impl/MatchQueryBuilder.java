@@ -44,7 +44,8 @@ import org.apache.lucene.util.BytesRef;
  * </ul>
  * Hierarchical search (C.4.1.2.1): at a level, the keys of that level match; of higher levels only
  * the Unique Keys, which must be present with a single value; keys of other levels, and keys the
- * index holds no field for (unsupported optional keys), do not restrict the answer.
+ * index holds no field for (unsupported optional keys), do not restrict the answer. With
+ * {@link QueryOptions#relational()} the higher levels' Unique Keys may be left out (C.4.1.2.2).
  */
 public final class MatchQueryBuilder {
   private MatchQueryBuilder() {}
@@ -66,6 +67,9 @@ public final class MatchQueryBuilder {
       uniqueAbove.add(keyword);
       int tag = ElementDictionary.tagOf(keyword);
       String v = identifier.getString(tag);
+      if (options.relational() && (v == null || v.isBlank())) {
+        continue; // C.4.1.2.2: a relational search may leave a higher level's Unique Key out
+      }
       if (v == null || v.isBlank() || v.indexOf('\\') >= 0 || v.indexOf('*') >= 0
           || v.indexOf('?') >= 0) {
         throw new QueryException(QueryException.Reason.IDENTIFIER_DOES_NOT_MATCH_SOP_CLASS, tag,
