@@ -16,7 +16,11 @@ import org.annal.http.ApiRoutes;
 import org.annal.app.impl.CassandraJournalHealth;
 import org.annal.app.impl.FileSystemBlobAge;
 import org.annal.app.impl.JournalWarmup;
+import org.annal.app.qr.ArchiveDicomWeb;
 import org.annal.app.qr.NodeQuery;
+import org.annal.http.dicomweb.DicomWebRoutes;
+import org.annal.http.dicomweb.DicomWebSettings;
+import org.annal.query.QuerySettings;
 import org.annal.app.impl.JournalStudyLookup;
 import org.annal.archive.ArchiveSettings;
 import org.annal.archive.OrphanSweeper;
@@ -130,9 +134,17 @@ public final class Node {
         files,
         new CassandraJournalHealth(system),
         Duration.ofSeconds(3));
-    // /internal first: the API's rejection handler turns anything else into a JSON 404.
+    DicomWebRoutes dicomWeb = new DicomWebRoutes(
+        new ArchiveDicomWeb(system, query.queryService(), QuerySettings.fromConfig(config.underlying()),
+            files, config.underlying().getString("annal.dicom.ae-title"), config.nodeId(),
+            archive.askTimeout(), archive.recordAttemptTimeout()),
+        system.dispatchers().lookup(DispatcherSelector.blocking()),
+        DicomWebSettings.fromConfig(config.underlying().getConfig("annal.dicomweb")), null);
+    // /internal and /dicom-web first: the API's rejection handler turns anything else into a
+    // JSON 404.
     ServerBinding http = Http.get(system).newServerAt(config.httpHost(), config.httpPort())
-        .bind(new InternalRoutes(blobs, auth).route().orElse(routes.route()))
+        .bind(new InternalRoutes(blobs, auth).route().orElse(dicomWeb.route())
+            .orElse(routes.route()))
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     Duration httpDeadline = config.duration("annal.http.shutdown-deadline");
 

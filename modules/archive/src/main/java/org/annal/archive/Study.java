@@ -245,7 +245,7 @@ public final class Study
   /**
    * One retrieval of instances of one study, as {@link StudyAccessed} records it.
    *
-   * @param how {@code C-MOVE} or {@code C-GET} (DICOMweb names later)
+   * @param how {@code C-MOVE}, {@code C-GET}, {@code WADO-RS} or {@code WADO-URI}
    * @param requester the association that asked (calling AE, called AE, peer address, id)
    * @param destinationAeTitle where the instances went: the Move Destination, or for C-GET the
    *     requester's own AE title
@@ -258,6 +258,9 @@ public final class Study
    * @param requestedAt when the request arrived, UTC epoch ms
    * @param servedBy the node that served the retrieve (the event's {@code node} is the node that
    *     hosts the study's entity, which may be another)
+   * @param resource for DICOMweb, the path asked for (e.g. {@code /dicom-web/studies/1.2/metadata});
+   *     null for DIMSE retrieves and in events written before it existed
+   * @param userAgent for DICOMweb, the client's User-Agent; null otherwise
    */
   public record Access(
       String how,
@@ -270,8 +273,18 @@ public final class Study
       String status,
       boolean cancelled,
       long requestedAt,
-      String servedBy)
+      String servedBy,
+      String resource,
+      String userAgent)
       implements CborSerializable {
+    /** A DIMSE retrieve (C-MOVE, C-GET): no resource or user agent. */
+    public Access(String how, Sender requester, String destinationAeTitle,
+        List<String> seriesInstanceUids, List<String> completed, List<String> warning,
+        List<String> failed, String status, boolean cancelled, long requestedAt, String servedBy) {
+      this(how, requester, destinationAeTitle, seriesInstanceUids, completed, warning, failed,
+          status, cancelled, requestedAt, servedBy, null, null);
+    }
+
     public Access {
       Objects.requireNonNull(how, "how");
       Objects.requireNonNull(requester, "requester");

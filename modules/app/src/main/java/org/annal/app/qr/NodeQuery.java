@@ -29,9 +29,11 @@ public final class NodeQuery {
   private static final Logger log = LoggerFactory.getLogger(NodeQuery.class);
 
   private final QueryRetrieveServices services;
+  private final QueryService queryService;
 
-  private NodeQuery(QueryRetrieveServices services) {
+  private NodeQuery(QueryRetrieveServices services, QueryService queryService) {
     this.services = services;
+    this.queryService = queryService;
   }
 
   public static NodeQuery start(ActorSystem<?> system, AnnalConfig config,
@@ -47,7 +49,7 @@ public final class NodeQuery {
         new IndexFindHandler(service, blocking),
         new ArchiveRetrieveHandler(system, service, files, blocking, archive.askTimeout(),
             archive.recordAttemptTimeout(), config.nodeId(), Clock.systemUTC()));
-    NodeQuery query = new NodeQuery(services);
+    NodeQuery query = new NodeQuery(services, service);
     // Last: projections store their offsets on stop, then the index closes (its last commit).
     CoordinatedShutdown.get(system).addTask(
         CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "query-index-close", () -> {
@@ -63,5 +65,10 @@ public final class NodeQuery {
 
   public QueryRetrieveServices services() {
     return services;
+  }
+
+  /** The index's search side, for QIDO-RS and WADO-RS. */
+  public QueryService queryService() {
+    return queryService;
   }
 }
