@@ -176,6 +176,76 @@ class DcmtkRenderingComparisonTest {
     assertTrue(compare("SC_rgb planar configuration 1, frame 2", p, 2, null) <= 1);
   }
 
+  @Test
+  void sigmoidVoiLutFunction() throws Exception {
+    Path p = ImageTestFiles.path("MR_small.dcm");
+    assertTrue(compare("MR_small SIGMOID 600/1600", p, 1,
+        new Options(600.0, 1600.0, null, null, 90, "SIGMOID"), "+Ww", "600", "1600", "+Wfs")
+        <= 1);
+  }
+
+  @Test
+  void paletteColorFromSixteenBitTables() throws Exception {
+    Path p = rewrite("image_dfl.dcm", "palette.dcm", d -> {
+      d.putString(Tag.PhotometricInterpretation, Vr.CS, "PALETTE COLOR");
+      int[] descriptors = {Tag.RedPaletteColorLookupTableDescriptor,
+          Tag.GreenPaletteColorLookupTableDescriptor, Tag.BluePaletteColorLookupTableDescriptor};
+      int[] data = {Tag.RedPaletteColorLookupTableData, Tag.GreenPaletteColorLookupTableData,
+          Tag.BluePaletteColorLookupTableData};
+      for (int c = 0; c < 3; c++) {
+        byte[] table = new byte[2 * 256];
+        for (int i = 0; i < 256; i++) {
+          int v = (c == 0 ? i : c == 1 ? 255 - i : i * 3 % 256) * 257; // 8 bits spread to 16
+          table[2 * i] = (byte) v;
+          table[2 * i + 1] = (byte) (v >> 8);
+        }
+        d.putInts(descriptors[c], Vr.US, 256, 0, 16);
+        d.putBytes(data[c], Vr.OW, table);
+      }
+    });
+    assertTrue(compare("image_dfl as PALETTE COLOR", p, 1, null) <= 1);
+  }
+
+  @Test
+  void ybrFullAndYbrFull422Native() throws Exception {
+    DicomFile rle = ImageTestFiles.read("SC_rgb_rle_2frame.dcm");
+    byte[] rgb = org.annal.dicom.image.impl.RleDecoder.decode(
+        Frames.frame(rle.dataset(), rle.transferSyntaxUid(), 1),
+        org.annal.dicom.image.impl.PixelModule.of(rle.dataset()));
+    int pixels = 100 * 100;
+    byte[] full = new byte[3 * pixels];
+    byte[] half = new byte[2 * pixels];
+    for (int i = 0; i < pixels; i++) { // forward transform of PS3.3 §C.7.6.3.1.2
+      double r = rgb[3 * i] & 0xFF;
+      double g = rgb[3 * i + 1] & 0xFF;
+      double b = rgb[3 * i + 2] & 0xFF;
+      full[3 * i] = clamp(0.299 * r + 0.587 * g + 0.114 * b);
+      full[3 * i + 1] = clamp(-0.168736 * r - 0.331264 * g + 0.5 * b + 128);
+      full[3 * i + 2] = clamp(0.5 * r - 0.418688 * g - 0.081312 * b + 128);
+    }
+    for (int pair = 0; pair < pixels / 2; pair++) {
+      int a = 3 * 2 * pair;
+      half[4 * pair] = full[a];
+      half[4 * pair + 1] = full[a + 3];
+      half[4 * pair + 2] = (byte) (((full[a + 1] & 0xFF) + (full[a + 4] & 0xFF) + 1) / 2);
+      half[4 * pair + 3] = (byte) (((full[a + 2] & 0xFF) + (full[a + 5] & 0xFF) + 1) / 2);
+    }
+    for (String photometric : java.util.List.of("YBR_FULL", "YBR_FULL_422")) {
+      Path p = rewrite("SC_rgb_rle_2frame.dcm", photometric + ".dcm", d -> {
+        d.putString(Tag.PhotometricInterpretation, Vr.CS, photometric);
+        d.putString(Tag.NumberOfFrames, Vr.IS, "1");
+        d.putBytes(Tag.PixelData, Vr.OB, photometric.equals("YBR_FULL") ? full : half);
+      });
+      // up to 2: DCMTK's YBR conversion (dcmimage diybrpxt.h) centres chroma on 127.5, not on
+      // the 128 of PS3.3 §C.7.6.3.1.2 (1.402 Cr - 0.701 x 255), and truncates
+      assertTrue(compare("SC_rgb as native " + photometric, p, 1, null) <= 2);
+    }
+  }
+
+  private static byte clamp(double v) {
+    return (byte) Math.max(0, Math.min(255, Math.round(v)));
+  }
+
   /** A copy of a test file, changed, written as Explicit VR Little Endian with native pixels. */
   private static Path rewrite(String name, String as, java.util.function.Consumer<Dataset> change)
       throws Exception {
