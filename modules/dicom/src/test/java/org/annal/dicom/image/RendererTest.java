@@ -206,6 +206,15 @@ class RendererTest {
     assertMessage("is not LINEAR, LINEAR_EXACT or SIGMOID",
         () -> render("MR_small.dcm", 1, new Options(10.0, 5.0, null, null, 90, "cubic")));
 
+    assertMessage("cannot scale to 100000 x 100000",
+        () -> render("MR_small.dcm", 1, new Options(null, null, 100000, 100000, 90)));
+    DicomFile huge = ImageTestFiles.read("MR_small_RLE.dcm"); // a header far larger than its data
+    huge.dataset().putInts(Tag.Rows, Vr.US, 10000);
+    huge.dataset().putInts(Tag.Columns, Vr.US, 10000);
+    UnsupportedRenderingException tooLarge = assertThrows(UnsupportedRenderingException.class,
+        () -> Renderer.render(huge.dataset(), huge.transferSyntaxUid(), 1, null));
+    assertTrue(tooLarge.getMessage().contains("10000 x 10000"), tooLarge.getMessage());
+
     Dataset threeSamples = image(2, 2, 8, 1);
     threeSamples.putInts(Tag.SamplesPerPixel, Vr.US, 3);
     threeSamples.putBytes(Tag.PixelData, Vr.OB, new byte[12]);
