@@ -162,7 +162,10 @@ public final class DicomWebRoutes extends AllDirectives {
     if (host.contains(":")) {
       host = "[" + host + "]";
     }
-    return uri.scheme() + "://" + host + (uri.port() > 0 ? ":" + uri.port() : "") + "/dicom-web";
+    int port = uri.port();
+    boolean defaultPort = port <= 0 || (port == 80 && uri.scheme().equals("http"))
+        || (port == 443 && uri.scheme().equals("https"));
+    return uri.scheme() + "://" + host + (defaultPort ? "" : ":" + port) + "/dicom-web";
   }
 
   private static String address(RemoteAddress ip) {

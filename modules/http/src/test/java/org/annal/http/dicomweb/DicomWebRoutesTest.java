@@ -181,8 +181,9 @@ class DicomWebRoutesTest extends JupiterRouteTest {
   void instanceAsStoredWithTransferSyntaxStar() {
     FakeArchive.Stored mr = archive.file(MR_IMPLICIT);
     TestRouteResult r = get(url(mr.instance()), DICOM_ANY).assertStatusCode(200);
-    assertTrue(r.response().entity().getContentType().toString()
-        .startsWith("multipart/related; type=\"application/dicom\""));
+    String type = r.response().entity().getContentType().toString();
+    assertTrue(type.startsWith("multipart/related") && type.contains("type=\"application/dicom\""),
+        type);
     List<byte[][]> parts = parts(r);
     assertEquals(1, parts.size());
     String headers = new String(parts.get(0)[0], StandardCharsets.US_ASCII);
@@ -229,8 +230,9 @@ class DicomWebRoutesTest extends JupiterRouteTest {
     List<byte[][]> parts = parts(r);
     assertEquals(1, parts.size());
     assertArrayEquals(rle.file(), parts.get(0)[1]);
-    assertTrue(new String(parts.get(0)[0], StandardCharsets.US_ASCII)
-        .contains("Content-Location: http://example.com" + url(rle.instance())));
+    String headers = new String(parts.get(0)[0], StandardCharsets.US_ASCII);
+    assertTrue(headers.contains("Content-Location: http://example.com" + url(rle.instance())),
+        headers);
   }
 
   @Test
