@@ -191,6 +191,9 @@ class DicomJsonTestFilesTest {
     String[] parts = s.split("\\\\", -1);
     for (int i = 0; i < parts.length; i++) {
       parts[i] = parts[i].replaceAll("^ +| +$", "");
+      if (vr == Vr.PN && parts[i].matches("[\\^= ]*")) {
+        parts[i] = ""; // only delimiters: an empty name
+      }
     }
     String joined = String.join("\\", parts);
     return joined.replaceAll("^\\\\+$", "").isEmpty() && !s.contains("\\") ? "" : joined;
