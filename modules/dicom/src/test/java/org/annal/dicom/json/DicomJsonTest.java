@@ -239,14 +239,19 @@ class DicomJsonTest {
     assertEquals(UTF8_NAMES_JSON, DicomJson.toJson(back, DicomJson.Options.INLINE_ALL));
   }
 
-  @Test
-  void iso2022JapaneseIsDecodedPerPs35AnnexH() {
-    // PS3.5 §H.3.1: "Yamada^Tarou=山田^太郎=やまだ^たろう" in ISO 2022 IR 87 (JIS X 0208)
+  /** PS3.5 §H.3.1: "Yamada^Tarou=山田^太郎=やまだ^たろう" in ISO 2022 IR 87 (JIS X 0208). */
+  static Dataset iso2022Japanese() {
     byte[] name = ("Yamada^Tarou=\u001b$B;3ED\u001b(B^\u001b$BB@O:\u001b(B="
         + "\u001b$B$d$^$@\u001b(B^\u001b$B$?$m$&\u001b(B").getBytes(StandardCharsets.US_ASCII);
     Dataset d = new Dataset();
     d.put(text(Tag.SpecificCharacterSet, Vr.CS, "\\ISO 2022 IR 87"));
     d.put(bytes(Tag.PatientName, Vr.PN, name));
+    return d;
+  }
+
+  @Test
+  void iso2022JapaneseIsDecodedPerPs35AnnexH() {
+    Dataset d = iso2022Japanese();
     assertEquals("{\"00080005\":{\"vr\":\"CS\",\"Value\":[null,\"ISO 2022 IR 87\"]},"
         + "\"00100010\":{\"vr\":\"PN\",\"Value\":[{\"Alphabetic\":\"Yamada^Tarou\","
         + "\"Ideographic\":\"\u5c71\u7530^\u592a\u90ce\",\"Phonetic\":\"\u3084\u307e\u3060^"
