@@ -106,7 +106,8 @@ class JsonReaderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"0", "-0", "1", "-12.5", "1e3", "1E+3", "1.5e-07", "123456789012345678901"})
+  @ValueSource(strings = {"0", "-0", "1", "-12.5", "1e3", "1E+3", "1.5e-07",
+      "123456789012345678901"})
   void validNumbers(String n) {
     assertTrue(JsonWriter.isJsonNumber(n), n);
   }
