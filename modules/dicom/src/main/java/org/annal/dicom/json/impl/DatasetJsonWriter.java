@@ -27,7 +27,7 @@ public final class DatasetJsonWriter {
 
   public DatasetJsonWriter(JsonWriter json, DicomJson.Options options) {
     this.json = json;
-    this.options = options;
+    this.options = java.util.Objects.requireNonNull(options, "options (use Options.INLINE_ALL)");
   }
 
   /** Writes {@code dataset} as one JSON object. */

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.annal.dicom.Dataset;
 import org.annal.dicom.Element;
 import org.annal.dicom.SpecificCharacterSet;
@@ -29,6 +30,8 @@ import org.annal.dicom.json.DicomJson;
 public final class JsonDatasetReader {
   private static final Set<String> MEMBERS = Set.of("vr", "Value", "InlineBinary", "BulkDataURI");
   private static final Set<String> PN_GROUPS = Set.of("Alphabetic", "Ideographic", "Phonetic");
+  private static final Pattern HEX8 = Pattern.compile("[0-9A-Fa-f]{8}");
+  private static final Pattern LONG_TEXT = Pattern.compile("-?[0-9]{1,20}");
   private static final BigInteger MAX_UV = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
   private final DicomJson.BulkDataResolver bulkData;
@@ -256,7 +259,7 @@ public final class JsonDatasetReader {
       Object v = values.get(i);
       String where = path + ": value " + i + " of a " + vr;
       if (vr == Vr.AT) {
-        if (!(v instanceof String s) || !s.matches("[0-9A-Fa-f]{8}")) {
+        if (!(v instanceof String s) || !HEX8.matcher(s).matches()) {
           throw new IOException(where + " must be a string of 8 hex digits, found " + describe(v));
         }
         int tag = Integer.parseUnsignedInt(s, 16);
@@ -270,7 +273,7 @@ public final class JsonDatasetReader {
           && (s.equals("NaN") || s.equals("Infinity") || s.equals("-Infinity"))) {
         text = s;
       } else if (v instanceof String s && (vr == Vr.SV || vr == Vr.UV)
-          && s.matches("-?[0-9]{1,20}")) {
+          && LONG_TEXT.matcher(s).matches()) {
         text = s; // the string form of a 64-bit value beyond 2^53 (Table F.2.3-1 note)
       } else {
         throw new IOException(where + " must be a number, found " + describe(v));
@@ -327,7 +330,7 @@ public final class JsonDatasetReader {
   }
 
   private static int parseTag(String key, String pathPrefix) throws IOException {
-    if (!key.matches("[0-9A-Fa-f]{8}")) {
+    if (!HEX8.matcher(key).matches()) {
       throw new IOException(pathPrefix + "\"" + key
           + "\": a member name must be a tag as 8 hex digits (§F.2.2)");
     }

@@ -131,7 +131,8 @@ public final class JsonReader {
       expect(':');
       skipWhitespace();
       if (members.containsKey(name)) {
-        throw error("no duplicate member name, but \"" + name + "\" occurs twice,");
+        throw new IOException("Malformed JSON at line " + line + " column " + column
+            + ": duplicate member name \"" + name + "\"");
       }
       members.put(name, value());
       skipWhitespace();
@@ -181,6 +182,16 @@ public final class JsonReader {
   private String string() throws IOException {
     StringBuilder sb = new StringBuilder();
     while (true) {
+      int run = pos; // copy plain characters from the buffer in one go (long base64 strings)
+      while (run < limit && buffer[run] >= 0x20 && buffer[run] != '"' && buffer[run] != '\\') {
+        run++;
+      }
+      if (run > pos) {
+        sb.append(buffer, pos, run - pos);
+        column += run - pos;
+        pos = run;
+        continue;
+      }
       int c = next();
       if (c < 0) {
         throw errorBefore("a closing '\"'");
