@@ -84,7 +84,7 @@ class DicomJsonTest {
     ByteBuffer fd = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
     fd.putDouble(0.1).putDouble(Double.NEGATIVE_INFINITY);
     d.put(bytes(0x00091013, Vr.FD, fd.array()));
-    d.put(bytes(0x00091014, Vr.SV, le(Vr.SV, -42, -(1L << 60))));
+    d.put(bytes(0x00091014, Vr.SV, le(Vr.SV, -42, -(1L << 60), Long.MIN_VALUE)));
     d.put(bytes(0x00091015, Vr.UV, le(Vr.UV, (1L << 53) - 1, 1L << 53, -1L)));
     d.put(bytes(0x00091016, Vr.AT, le(Vr.US, 0x0010, 0x0010, 0x7FE0, 0x0010)));
     d.put(bytes(0x00091017, Vr.OB, new byte[] {1, 2, 3, 0}));
@@ -125,7 +125,8 @@ class DicomJsonTest {
       + "\"00091011\":{\"vr\":\"SL\",\"Value\":[-1]},"
       + "\"00091012\":{\"vr\":\"FL\",\"Value\":[0.1,-2.5E-7,\"NaN\"]},"
       + "\"00091013\":{\"vr\":\"FD\",\"Value\":[0.1,\"-Infinity\"]},"
-      + "\"00091014\":{\"vr\":\"SV\",\"Value\":[-42,\"-1152921504606846976\"]},"
+      + "\"00091014\":{\"vr\":\"SV\",\"Value\":[-42,\"-1152921504606846976\","
+      + "\"-9223372036854775808\"]},"
       + "\"00091015\":{\"vr\":\"UV\",\"Value\":[9007199254740991,\"9007199254740992\","
       + "\"18446744073709551615\"]},"
       + "\"00091016\":{\"vr\":\"AT\",\"Value\":[\"00100010\",\"7FE00010\"]},"
@@ -174,7 +175,7 @@ class DicomJsonTest {
     assertEquals("  indented\r\nline\\two\t\u0001", back.getString(Tag.AdditionalPatientHistory));
     assertArrayEquals(new byte[] {1, 2, 3, 0}, back.getBytes(0x00091017));
     assertArrayEquals(le(Vr.UV, (1L << 53) - 1, 1L << 53, -1L), back.getBytes(0x00091015));
-    assertArrayEquals(le(Vr.SV, -42, -(1L << 60)), back.getBytes(0x00091014));
+    assertArrayEquals(le(Vr.SV, -42, -(1L << 60), Long.MIN_VALUE), back.getBytes(0x00091014));
     assertEquals(Float.floatToIntBits(Float.NaN), ByteBuffer.wrap(back.getBytes(0x00091012))
         .order(ByteOrder.LITTLE_ENDIAN).getInt(8));
     assertEquals(0, back.getBytes(Tag.StudyTime).length);

@@ -118,7 +118,7 @@ public final class DatasetJsonWriter {
         case FD -> floating(b.getDouble());
         case SV -> {
           long v = b.getLong();
-          if (Math.abs(v) <= MAX_SAFE_INTEGER) {
+          if (v >= -MAX_SAFE_INTEGER && v <= MAX_SAFE_INTEGER) { // not Math.abs: MIN_VALUE
             json.number(v);
           } else {
             json.value(Long.toString(v));

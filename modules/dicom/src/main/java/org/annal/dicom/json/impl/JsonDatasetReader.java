@@ -143,6 +143,9 @@ public final class JsonDatasetReader {
         throw new IOException(path + ": BulkDataURI must be a string, and not on an SQ");
       }
       byte[] bytes = bulkData.resolve(path, uri);
+      if (bytes == null) {
+        throw new IOException(path + ": no bulk data for BulkDataURI " + uri);
+      }
       return Element.ofBytes(tag, vr, padded(bytes, vr));
     }
     boolean binary = switch (vr) {
