@@ -27,37 +27,41 @@ import org.annal.dicom.json.impl.JsonWriter;
  *       out. Each member has {@code "vr"}, then at most one of {@code "Value"},
  *       {@code "InlineBinary"}, {@code "BulkDataURI"}; none when the element is empty (§F.2.5).
  *   <li>Text is decoded with the Specific Character Set in force (PS3.5 §6.1) and written as UTF-8
- *       (RFC 8259); (0008,0005) itself is kept as it was (§F.2.2 note 3). Multi-valued VRs are split
- *       at the 05/12 byte (§F.2.4: '\', or '¥' read through JIS X 0201); LT, ST, UT and UR are
- *       single-valued. Padding is removed: leading and trailing spaces (only trailing for LT, ST,
- *       UT, whose leading spaces are significant, PS3.5 §6.2), trailing NUL of UI. An empty value
- *       among several is {@code null} (§F.2.5).
+ *       (RFC 8259); (0008,0005) itself is kept as it was (§F.2.2 note 3; dcm2json rewrites it to
+ *       "ISO_IR 192"). Multi-valued VRs are split at the 05/12 byte (§F.2.4: '\', or '¥' read
+ *       through JIS X 0201); LT, ST, UT and UR are single-valued. Padding is removed: leading and
+ *       trailing spaces (only trailing for LT, ST, UT, whose leading spaces are significant,
+ *       PS3.5 §6.2), trailing NUL of UI. An empty value among several is {@code null} (§F.2.5).
  *   <li>PN values are objects with the non-empty component groups {@code Alphabetic},
- *       {@code Ideographic}, {@code Phonetic} (§F.2.2).
+ *       {@code Ideographic}, {@code Phonetic} (§F.2.2), each as written (e.g. "Doe^John^^Dr"). A
+ *       group of delimiters only ("^^^^") is empty, and a name whose groups are all empty is an
+ *       empty value, as dcm2json reads it.
  *   <li>IS and DS are JSON numbers (§F.2.3): the value's own text when it is already a valid JSON
  *       number (no precision lost), else its normalized decimal form ({@code "+1.5"} → 1.5,
  *       {@code ".5"} → 0.5, {@code "007"} → 7). A value that is not a decimal number at all
  *       (e.g. {@code "NaN"}, {@code "1,5"}) is written as a JSON string of its text, as Table
- *       F.2.3-1's note allows for IS and DS to keep the original format.
+ *       F.2.3-1's note allows for IS and DS to keep the original format (dcm2json does the same).
  *   <li>US, SS, UL, SL, FL, FD, SV, UV are JSON numbers. SV and UV beyond ±(2^53−1), which a
  *       JavaScript number cannot hold exactly, are written as strings (Table F.2.3-1 note).
- *       Non-finite FL/FD values (NaN, ±Infinity), which JSON numbers cannot express, are written as
- *       the strings "NaN", "Infinity", "-Infinity". A trailing partial value (a value field whose
- *       length is not a multiple of the VR's size) is ignored. AT values are strings "GGGGEEEE".
+ *       Non-finite FL/FD values (NaN, ±Infinity), which JSON numbers cannot express, are written
+ *       as the strings "NaN", "Infinity", "-Infinity". A trailing partial value (a value field
+ *       whose length is not a multiple of the VR's size) is ignored. AT values are strings
+ *       "GGGGEEEE".
  *   <li>SQ values are arrays of nested objects, an empty item being {@code {}}. A UN element of
  *       undefined length, which PS3.5 §6.2.2 makes a sequence of Implicit VR items, is written as
  *       SQ, as DCMTK's dcm2json does.
  *   <li>OB, OD, OF, OL, OV, OW, UN: {@code "InlineBinary"} (base64 of the little-endian value,
- *       §F.2.7) when the value length is at most {@link Options#inlineBinaryLimit()} or there is no
- *       {@link BulkDataUris}, else {@code "BulkDataURI"} (§F.2.6) from the callback; a callback
- *       answer of null means "inline". Encapsulated Pixel Data (PS3.5 §A.4) is always a
- *       BulkDataURI when a callback is given; without one its value is <em>left out</em> (only
- *       {@code "vr"} is written), because base64 of the concatenated fragments would be
- *       neither the native pixels nor a decodable encapsulated stream.
+ *       §F.2.7; an odd length, which PS3.5 forbids, padded with a NUL) when the value length is
+ *       at most {@link Options#inlineBinaryLimit()} or there is no {@link BulkDataUris}, else
+ *       {@code "BulkDataURI"} (§F.2.6) from the callback; a callback answer of null means
+ *       "inline". Encapsulated Pixel Data (PS3.5 §A.4) is always a BulkDataURI when a callback is
+ *       given; without one its value is <em>left out</em> (only {@code "vr"} is written), because
+ *       base64 of the concatenated fragments would be neither the native pixels nor a decodable
+ *       encapsulated stream.
  * </ul>
  *
  * <h2>Reading</h2>
- * See {@link #read(InputStream, BulkDataResolver)}.
+ * See {@link #read(InputStream, BulkDataResolver)}. All methods are stateless and thread-safe.
  */
 public final class DicomJson {
   private DicomJson() {}

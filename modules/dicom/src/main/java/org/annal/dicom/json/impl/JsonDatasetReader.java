@@ -191,7 +191,8 @@ public final class JsonDatasetReader {
       return Element.ofItems(tag, vr, items, true);
     }
     return switch (vr) {
-      case US, SS, UL, SL, FL, FD, SV, UV, AT -> Element.ofBytes(tag, vr, numbers(vr, values, path));
+      case US, SS, UL, SL, FL, FD, SV, UV, AT ->
+          Element.ofBytes(tag, vr, numbers(vr, values, path));
       default -> Element.ofBytes(tag, vr, text(target, vr, values, path));
     };
   }
