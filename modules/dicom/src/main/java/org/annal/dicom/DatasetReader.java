@@ -174,7 +174,7 @@ public final class DatasetReader {
           length = in.readUInt16(big);
         }
       } else {
-        vr = ElementDictionary.vrOf(tag);
+        vr = implicitVr(tag, dataset);
         length = in.readUInt32(big);
       }
       Element element = readValue(tag, vr, length, start, end, depth, explicit, big);
@@ -184,6 +184,26 @@ public final class DatasetReader {
       }
       dataset.put(element);
     }
+  }
+
+  /**
+   * The VR of an Implicit VR element: the dictionary's, except that an element the dictionary
+   * gives as "US or SS" (such as Smallest Image Pixel Value) is SS when the data set's Pixel
+   * Representation (0028,0103) is 1, signed (PS3.5 §A.1 note; PS3.3 §C.7.6.3.1.1) — read before
+   * it, since elements come in ascending tag order. DCMTK decides the same way. Only single
+   * values (VM 1): the LUT descriptors, also "US or SS", have unsigned first and third values
+   * whatever the Pixel Representation (PS3.3 §C.11.1.1.1), and stay US.
+   */
+  private static Vr implicitVr(int tag, Dataset dataset) {
+    Vr vr = ElementDictionary.vrOf(tag);
+    if (vr == Vr.US) {
+      ElementDictionary.Entry entry = ElementDictionary.entryOf(tag);
+      if (entry != null && entry.vrs().contains(Vr.SS) && entry.vm().equals("1")
+          && dataset.getInt(Tag.PixelRepresentation, 0) == 1) {
+        return Vr.SS;
+      }
+    }
+    return vr;
   }
 
   private Element readValue(int tag, Vr vr, long length, long start, long end, int depth,
