@@ -17,6 +17,8 @@ import org.annal.app.impl.CassandraJournalHealth;
 import org.annal.app.impl.FileSystemBlobAge;
 import org.annal.app.impl.JournalWarmup;
 import org.annal.app.qr.NodeQuery;
+import org.annal.app.impl.AuditLogQueries;
+import org.annal.app.impl.JournalAuditTrail;
 import org.annal.app.impl.JournalStudyLookup;
 import org.annal.archive.ArchiveSettings;
 import org.annal.archive.OrphanSweeper;
@@ -129,7 +131,10 @@ public final class Node {
         new JournalStudyLookup(system, journal, config.nodeId()),
         files,
         new CassandraJournalHealth(system),
-        Duration.ofSeconds(3));
+        Duration.ofSeconds(3),
+        new JournalAuditTrail(journal,
+            new AuditLogQueries(config.logDir(), config.nodeId(), archive.site()),
+            system.dispatchers().lookup(DispatcherSelector.blocking())));
     // /internal first: the API's rejection handler turns anything else into a JSON 404.
     ServerBinding http = Http.get(system).newServerAt(config.httpHost(), config.httpPort())
         .bind(new InternalRoutes(blobs, auth).route().orElse(routes.route()))
