@@ -29,10 +29,13 @@ import org.annal.archive.audit.AuditMessage.SopClass;
  *       KEPT_FIRST} → 110104 action {@code R}, outcome 4 (the received copy was discarded);
  *       {@code REPLACED} → no message of its own: the InstanceStored that follows says it.
  *   <li>{@link Study.StudyAccessed} (C-MOVE, C-GET) → Begin Transferring DICOM Instances (§A.5.3.3,
- *       110102, action E, at the request time) and DICOM Instances Transferred (110104, action
- *       {@code R}, at the end, outcome from the final status). Source = Annal, Destination = the
- *       destination AE; for C-MOVE the requester is a third participant, for C-GET the destination
- *       is the requester.
+ *       110102, action E, at the request time; none when it was refused before any instance) and
+ *       DICOM Instances Transferred (110104, action
+ *       {@code R}, at the end): one with outcome 0 for the instances sent (completed or warning),
+ *       and, if some were not sent, one for those with outcome 8 (failed) or 4 (cancelled), since
+ *       §A.5.2 wants no message with mixed results. Source = Annal, Destination = the destination
+ *       AE; for C-MOVE the requester is a third participant, for C-GET the destination is the
+ *       requester.
  * </ul>
  *
  * Every message names the study (object type 2, role 3, ID type 110180, with its SOP Classes and
@@ -112,33 +115,47 @@ public final class StudyAudit {
       participants.add(new Participant(requester.callingAeTitle(), null, true,
           host(requester.peerAddress()), null));
     }
-    List<String> attempted = new ArrayList<>(a.completed());
-    attempted.addAll(a.warning());
-    List<String> transferred = List.copyOf(attempted);
+    List<String> transferred = new ArrayList<>(a.completed());
+    transferred.addAll(a.warning());
+    List<String> attempted = new ArrayList<>(transferred);
     attempted.addAll(a.failed());
-    List<ParticipantObject> begun = objects(studyUid, state, attempted);
-    List<ParticipantObject> done = objects(studyUid, state, transferred);
-
+    Instant at = Instant.ofEpochMilli(event.at());
     String summary = String.format("%s status %s: %d completed, %d warning, %d failed%s",
         a.how(), a.status(), a.completed().size(), a.warning().size(), a.failed().size(),
         a.cancelled() ? ", cancelled" : "");
-    return List.of(
-        new AuditMessage(AuditCodes.BEGIN_TRANSFERRING, "E", Instant.ofEpochMilli(a.requestedAt()),
-            AuditMessage.SUCCESS, null, participants, source, begun),
-        new AuditMessage(AuditCodes.INSTANCES_TRANSFERRED, "R", Instant.ofEpochMilli(event.at()),
-            outcome(a), summary, participants, source, done));
+
+    List<AuditMessage> out = new ArrayList<>();
+    if (!attempted.isEmpty() || isSuccess(a)) { // a refused retrieve (e.g. A801) began nothing
+      out.add(new AuditMessage(AuditCodes.BEGIN_TRANSFERRING, "E",
+          Instant.ofEpochMilli(a.requestedAt()), AuditMessage.SUCCESS, null, participants, source,
+          objects(studyUid, state, attempted)));
+    }
+    // PS3.15 §A.5.2: no message with mixed results; the instances sent, then the ones not sent.
+    boolean failedPart = !a.failed().isEmpty() || (transferred.isEmpty() && !isSuccess(a));
+    if (!transferred.isEmpty() || !failedPart) {
+      out.add(new AuditMessage(AuditCodes.INSTANCES_TRANSFERRED, "R", at, AuditMessage.SUCCESS,
+          failedPart || a.cancelled() || !a.warning().isEmpty() ? summary : null, participants,
+          source, objects(studyUid, state, transferred)));
+    }
+    if (failedPart) {
+      out.add(new AuditMessage(AuditCodes.INSTANCES_TRANSFERRED, "R", at, failureOutcome(a),
+          summary + " (this message: the instances not sent)", participants, source,
+          objects(studyUid, state, a.failed())));
+    }
+    return List.copyOf(out);
   }
 
-  /** 0 for Success, 4 for warnings, cancel or some failures, 8 for a failure status. */
-  static int outcome(Study.Access a) {
-    String status = a.status() == null ? "" : a.status().toUpperCase(java.util.Locale.ROOT);
-    if (status.equals("0000") && !a.cancelled() && a.failed().isEmpty()) {
-      return AuditMessage.SUCCESS;
-    }
-    if (status.equals("0000") || status.equals("FE00") || status.startsWith("B") || a.cancelled()) {
-      return AuditMessage.MINOR_FAILURE;
-    }
-    return AuditMessage.SERIOUS_FAILURE;
+  private static boolean isSuccess(Study.Access a) {
+    return "0000".equals(a.status()) && !a.cancelled();
+  }
+
+  /**
+   * The outcome of the instances not sent: 4 (minor) when a C-CANCEL stopped the retrieve
+   * (FE00: they were not attempted), 8 (serious) when they failed.
+   */
+  static int failureOutcome(Study.Access a) {
+    return a.cancelled() || "FE00".equalsIgnoreCase(a.status()) ? AuditMessage.MINOR_FAILURE
+        : AuditMessage.SERIOUS_FAILURE;
   }
 
   private static List<ParticipantObject> objects(String studyUid, Study.State state,

@@ -178,22 +178,20 @@ class StudyAuditTest {
         "node-b");
     List<Element> ms = render(new StudyAudit().messages(STUDY,
         new Study.StudyAccessed(access, "h", "node-a", "site-1", T0 + 900), state()));
-    assertEquals(2, ms.size());
+    assertEquals(3, ms.size(), "begin, the instances sent, the one that failed");
 
     Element begin = ms.get(0);
     Element event = only(begin, "EventIdentification");
     assertEquals("110102|DCM|Begin Transferring DICOM Instances", code(only(event, "EventID")));
     assertEquals("E", event.getAttribute("EventActionCode"));
     assertEquals("2026-11-30T00:53:20.100Z", event.getAttribute("EventDateTime"));
-    Element beginClasses = only(object(begin, "110180"), "ParticipantObjectDescription");
-    assertEquals(List.of(CT + "=2", MR + "=1"), children(beginClasses, "SOPClass").stream()
-        .map(c -> c.getAttribute("UID") + "=" + c.getAttribute("NumberOfInstances")).toList());
+    assertEquals(List.of(CT + "=2", MR + "=1"), sopClasses(begin));
 
     Element done = ms.get(1);
     event = only(done, "EventIdentification");
     assertEquals("110104|DCM|DICOM Instances Transferred", code(only(event, "EventID")));
     assertEquals("R", event.getAttribute("EventActionCode"));
-    assertEquals("4", event.getAttribute("EventOutcomeIndicator"), "B000: some failed");
+    assertEquals("0", event.getAttribute("EventOutcomeIndicator"), "these were sent");
     assertEquals("ANNAL", participant(done, "110153").getAttribute("UserID"));
     assertEquals("node-b", participant(done, "110153").getAttribute("AlternativeUserID"));
     Element destination = participant(done, "110152");
@@ -202,10 +200,23 @@ class StudyAuditTest {
     assertEquals("192.168.1.9", destination.getAttribute("NetworkAccessPointID"));
     assertEquals(2, children(done, "ActiveParticipant").size());
     assertEquals("node-b", only(done, "AuditSourceIdentification").getAttribute("AuditSourceID"));
-    Element doneClasses = only(object(done, "110180"), "ParticipantObjectDescription");
-    assertEquals(List.of(CT + "=1", MR + "=1"), children(doneClasses, "SOPClass").stream()
-        .map(c -> c.getAttribute("UID") + "=" + c.getAttribute("NumberOfInstances")).toList());
+    assertEquals(List.of(CT + "=1", MR + "=1"), sopClasses(done));
     assertEquals("PID-7", object(done, "2").getAttribute("ParticipantObjectID"));
+
+    // PS3.15 §A.5.2: the failed part in a message of its own.
+    Element failed = ms.get(2);
+    event = only(failed, "EventIdentification");
+    assertEquals("110104", only(event, "EventID").getAttribute("csd-code"));
+    assertEquals("8", event.getAttribute("EventOutcomeIndicator"));
+    assertTrue(only(event, "EventOutcomeDescription").getTextContent()
+        .startsWith("C-GET status B000: 2 completed, 0 warning, 1 failed"));
+    assertEquals(List.of(CT + "=1"), sopClasses(failed));
+  }
+
+  static List<String> sopClasses(Element message) {
+    return children(only(object(message, "110180"), "ParticipantObjectDescription"), "SOPClass")
+        .stream().map(c -> c.getAttribute("UID") + "=" + c.getAttribute("NumberOfInstances"))
+        .toList();
   }
 
   @Test
@@ -215,6 +226,7 @@ class StudyAuditTest {
         List.of("1.2.3.1"), List.of(), List.of(), "0000", false, T0, null);
     List<Element> ms = render(new StudyAudit().messages(STUDY,
         new Study.StudyAccessed(access, "h", "node-a", "site-1", T0 + 1), null));
+    assertEquals(2, ms.size());
     Element done = ms.get(1);
     assertEquals("0", only(done, "EventIdentification").getAttribute("EventOutcomeIndicator"));
     Element destination = participant(done, "110152");
@@ -232,16 +244,31 @@ class StudyAuditTest {
   }
 
   @Test
-  void outcomeOfAnAccessFollowsItsFinalStatus() {
+  void aCancelledOrRefusedRetrieve() throws Exception {
     Sender r = CT01;
-    assertEquals(0, StudyAudit.outcome(new Study.Access("C-GET", r, "X", List.of(), List.of("1"),
-        List.of(), List.of(), "0000", false, T0, null)));
-    assertEquals(4, StudyAudit.outcome(new Study.Access("C-GET", r, "X", List.of(), List.of("1"),
-        List.of(), List.of("2"), "FE00", true, T0, null)));
-    assertEquals(8, StudyAudit.outcome(new Study.Access("C-MOVE", r, "X", List.of(), List.of(),
-        List.of(), List.of("1"), "A801", false, T0, null)));
-    assertEquals(8, StudyAudit.outcome(new Study.Access("C-MOVE", r, "X", List.of(), List.of(),
-        List.of(), List.of("1"), "A702", false, T0, null)));
+    List<Element> cancelled = render(new StudyAudit().messages(STUDY, new Study.StudyAccessed(
+        new Study.Access("C-GET", r, "X", List.of(), List.of("1.2.3.1"), List.of(),
+            List.of("1.2.3.2"), "FE00", true, T0, null), "h", "n", "s", T0), state()));
+    assertEquals(List.of("0", "0", "4"), outcomes(cancelled));
+    // A801 (unknown Move Destination): nothing began; the one message is the failure.
+    List<Element> refused = render(new StudyAudit().messages(STUDY, new Study.StudyAccessed(
+        new Study.Access("C-MOVE", r, "NOWHERE", List.of(), List.of(), List.of(), List.of(),
+            "A801", false, T0, null), "h", "n", "s", T0), state()));
+    assertEquals(List.of("8"), outcomes(refused));
+    assertEquals("110104", only(only(refused.get(0), "EventIdentification"), "EventID")
+        .getAttribute("csd-code"));
+    // Everything sent: one transferred message, success, no description needed.
+    List<Element> ok = render(new StudyAudit().messages(STUDY, new Study.StudyAccessed(
+        new Study.Access("C-GET", r, "X", List.of(), List.of("1.2.3.1"), List.of(), List.of(),
+            "0000", false, T0, null), "h", "n", "s", T0), state()));
+    assertEquals(List.of("0", "0"), outcomes(ok));
+    assertTrue(children(only(ok.get(1), "EventIdentification"), "EventOutcomeDescription")
+        .isEmpty());
+  }
+
+  static List<String> outcomes(List<Element> messages) {
+    return messages.stream().map(m -> only(m, "EventIdentification")
+        .getAttribute("EventOutcomeIndicator")).toList();
   }
 
   @Test
