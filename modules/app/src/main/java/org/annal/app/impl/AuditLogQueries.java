@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ import org.annal.archive.audit.QueryAudit;
  */
 public final class AuditLogQueries {
   private static final Pattern ROLLED =
-      Pattern.compile("audit\\.(\\d{4}-\\d{2}-\\d{2})\\.\\d+\\.log(\\.gz)?");
+      Pattern.compile("audit\\.(\\d{4}-\\d{2}-\\d{2})\\.(\\d{1,9})\\.log(\\.gz)?");
   private final ObjectMapper mapper = new ObjectMapper();
   private final Path logDir;
   private final String nodeId;
@@ -54,10 +55,17 @@ public final class AuditLogQueries {
     this.site = site;
   }
 
-  /** The queries logged from {@code from} to {@code to} (both included), oldest first. */
-  public List<QueryAudit.Query> read(Instant from, Instant to) {
+  /**
+   * The queries logged from {@code from} to {@code to} (both included), oldest first, at most
+   * {@code max}: files are read oldest first (rolled ones by date, then the live one) and reading
+   * stops once {@code max} are found, so a long window does not fill the memory.
+   */
+  public List<QueryAudit.Query> read(Instant from, Instant to, int max) {
     List<QueryAudit.Query> out = new ArrayList<>();
     for (Path file : files(from, to)) {
+      if (out.size() >= max) {
+        break;
+      }
       try (InputStream raw = Files.newInputStream(file);
           InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
           BufferedReader lines = new BufferedReader(
@@ -66,6 +74,9 @@ public final class AuditLogQueries {
           QueryAudit.Query q = parse(line);
           if (q != null && !q.at().isBefore(from) && !q.at().isAfter(to)) {
             out.add(q);
+            if (out.size() >= max) {
+              break;
+            }
           }
         }
       } catch (NoSuchFileException rolledMeanwhile) {
@@ -74,7 +85,7 @@ public final class AuditLogQueries {
         throw new UncheckedIOException("cannot read the audit log " + file + ": " + e, e);
       }
     }
-    out.sort(java.util.Comparator.comparing(QueryAudit.Query::at));
+    out.sort(Comparator.comparing(QueryAudit.Query::at));
     return out;
   }
 
@@ -86,7 +97,8 @@ public final class AuditLogQueries {
       return files;
     }
     try (Stream<Path> list = Files.list(logDir)) {
-      for (Path p : list.sorted().toList()) {
+      // Oldest first: audit.2026-11-29.0.log.gz, audit.2026-11-29.1.log.gz, ..., audit.log.
+      for (Path p : list.sorted(Comparator.comparing(AuditLogQueries::age)).toList()) {
         String name = p.getFileName().toString();
         Matcher m = ROLLED.matcher(name);
         if (name.equals("audit.log")) {
@@ -102,6 +114,13 @@ public final class AuditLogQueries {
       throw new UncheckedIOException("cannot list " + logDir + ": " + e, e);
     }
     return files;
+  }
+
+  /** Sort key: a rolled file's date and index (numeric), the live file after all of them. */
+  private static String age(Path file) {
+    Matcher m = ROLLED.matcher(file.getFileName().toString());
+    return m.matches() ? m.group(1) + String.format("%09d", Long.parseLong(m.group(2)))
+        : "~" + file.getFileName();
   }
 
   /** One audit log line as a query; null if it is not a C-FIND line or does not parse. */

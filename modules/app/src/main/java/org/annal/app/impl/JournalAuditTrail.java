@@ -33,7 +33,7 @@ import org.apache.pekko.persistence.query.TimeBasedUUID;
  * the first event written more than {@link #WRITE_SLACK_MS} after {@code to}: an event's {@code at}
  * is taken just before its write, so its offset is never earlier, and is later by the write's
  * latency only. Events are kept by their own {@code at}. A StudyAccessed names neither patient
- * nor SOP Classes: the study's state as of the event supplies them (one journal read per access).
+ * nor SOP Classes: the study's state supplies them (one journal read per study accessed).
  *
  * <p>Queries are the ones this node answered: in a cluster, export from each node for all of them.
  * Internal API.
@@ -56,16 +56,22 @@ public final class JournalAuditTrail implements AuditTrail {
   @Override
   public CompletionStage<byte[]> export(Instant from, Instant to, int limit) {
     CompletionStage<List<QueryAudit.Query>> logged =
-        CompletableFuture.supplyAsync(() -> queries.read(from, to), blocking);
+        CompletableFuture.supplyAsync(() -> queries.read(from, to, limit + 1), blocking);
     Offset start = Offset.timeBasedUUID(Uuids.startOf(from.toEpochMilli()));
     return collect(start, from.toEpochMilli(), to.toEpochMilli(), limit + 1, new ArrayList<>())
-        .thenCompose(this::render)
-        .thenCombine(logged, (journalMessages, found) -> {
-          List<AuditMessage> all = new ArrayList<>(journalMessages);
-          found.forEach(q -> all.add(QueryAudit.message(q)));
+        .thenCompose(found -> render(found).thenApply(messages -> new Journal(found, messages)))
+        .thenCombine(logged, (journal, found) -> {
+          List<AuditMessage> all = new ArrayList<>(journal.messages());
+          // The feed stopped early (enough events): later queries could jump the events it
+          // did not read, so only queries up to its last event take part.
+          boolean cut = journal.changes().size() > limit;
+          long last = cut ? journal.changes().get(journal.changes().size() - 1).event().at()
+              : Long.MAX_VALUE;
+          found.stream().filter(q -> q.at().toEpochMilli() <= last)
+              .forEach(q -> all.add(QueryAudit.message(q)));
           all.sort(Comparator.comparing(AuditMessage::at)); // stable: journal order on ties
-          boolean truncated = all.size() > limit;
-          List<AuditMessage> page = truncated ? all.subList(0, limit) : all;
+          boolean truncated = cut || found.size() > limit || all.size() > limit;
+          List<AuditMessage> page = all.size() > limit ? all.subList(0, limit) : all;
           Map<String, String> root = new LinkedHashMap<>();
           root.put("from", from.toString());
           root.put("to", to.toString());
@@ -74,6 +80,8 @@ public final class JournalAuditTrail implements AuditTrail {
           return AuditXml.document(root, page);
         });
   }
+
+  private record Journal(List<StudyJournal.Change> changes, List<AuditMessage> messages) {}
 
   /** The window's study events, journal order, until the feed passes {@code to} or has enough. */
   private CompletionStage<List<StudyJournal.Change>> collect(Offset after, long from, long to,
@@ -87,32 +95,44 @@ public final class JournalAuditTrail implements AuditTrail {
         long at = c.event().at();
         if (at >= from && at <= to) {
           found.add(c);
+          if (found.size() >= enough) {
+            return CompletableFuture.completedFuture(found);
+          }
         }
       }
-      if (page.size() < PAGE || found.size() >= enough) {
+      if (page.size() < PAGE) {
         return CompletableFuture.completedFuture(found);
       }
       return collect(page.get(page.size() - 1).offset(), from, to, enough, found);
     });
   }
 
-  /** Renders in journal order (duplicates resolved), with the state each access needs. */
+  /**
+   * Renders in journal order (duplicates resolved). The accesses need their study's patient and
+   * SOP Classes: one replay per study, as of its last access in the window (the instances an
+   * access names were stored before it; a patient attribute changed since then is the one
+   * detail this can show newer).
+   */
   private CompletionStage<List<AuditMessage>> render(List<StudyJournal.Change> changes) {
-    List<CompletableFuture<Optional<Study.State>>> states = new ArrayList<>();
+    Map<String, Long> lastAccess = new LinkedHashMap<>();
     for (StudyJournal.Change c : changes) {
-      states.add(c.event() instanceof Study.StudyAccessed
-          ? journal.stateAsOf(c.persistenceId(), c.event().at()).toCompletableFuture()
-          : CompletableFuture.completedFuture(Optional.empty()));
-    }
-    return CompletableFuture.allOf(states.toArray(CompletableFuture[]::new)).thenApply(x -> {
-      StudyAudit audit = new StudyAudit();
-      List<AuditMessage> out = new ArrayList<>();
-      for (int i = 0; i < changes.size(); i++) {
-        StudyJournal.Change c = changes.get(i);
-        out.addAll(audit.messages(StudyJournal.studyUidOf(c.persistenceId()), c.event(),
-            states.get(i).join().orElse(null)));
+      if (c.event() instanceof Study.StudyAccessed) {
+        lastAccess.merge(c.persistenceId(), c.event().at(), Math::max);
       }
-      return out;
-    });
+    }
+    Map<String, CompletableFuture<Optional<Study.State>>> states = new LinkedHashMap<>();
+    lastAccess.forEach((id, at) -> states.put(id, journal.stateAsOf(id, at).toCompletableFuture()));
+    return CompletableFuture.allOf(states.values().toArray(CompletableFuture[]::new))
+        .thenApply(x -> {
+          StudyAudit audit = new StudyAudit();
+          List<AuditMessage> out = new ArrayList<>();
+          for (StudyJournal.Change c : changes) {
+            CompletableFuture<Optional<Study.State>> state = states.get(c.persistenceId());
+            out.addAll(audit.messages(StudyJournal.studyUidOf(c.persistenceId()), c.event(),
+                c.event() instanceof Study.StudyAccessed && state != null
+                    ? state.join().orElse(null) : null));
+          }
+          return out;
+        });
   }
 }

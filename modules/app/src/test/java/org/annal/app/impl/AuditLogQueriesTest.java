@@ -90,7 +90,7 @@ class AuditLogQueriesTest {
         "query", true), StandardCharsets.UTF_8));
 
     List<QueryAudit.Query> found =
-        new AuditLogQueries(logs, "node-a", "site-1").read(T, T.plusSeconds(3600));
+        new AuditLogQueries(logs, "node-a", "site-1").read(T, T.plusSeconds(3600), 100);
     assertEquals(List.of("ROLLED", "LIVE1"),
         found.stream().map(QueryAudit.Query::callingAeTitle).toList());
     QueryAudit.Query rolled = found.get(0);
@@ -111,6 +111,23 @@ class AuditLogQueriesTest {
   @Test
   void noLogDirectoryIsNoQueries(@TempDir Path dir) {
     assertEquals(List.of(), new AuditLogQueries(dir.resolve("logs"), "n", null)
-        .read(T, T.plusSeconds(1)));
+        .read(T, T.plusSeconds(1), 100));
+  }
+
+  @Test
+  void atMostMaxOldestFirstAcrossFiles(@TempDir Path logs) throws Exception {
+    // Rolled index 10 is newer than index 9 (numeric, not text order); the live file is newest.
+    for (int i : new int[] {9, 10}) {
+      try (OutputStream gz = new GZIPOutputStream(
+          Files.newOutputStream(logs.resolve("audit.2026-11-30." + i + ".log.gz")))) {
+        gz.write(line(T.plusSeconds(i), "R" + i, "query", true));
+      }
+    }
+    Files.write(logs.resolve("audit.log"), line(T.plusSeconds(60), "LIVE", "query", true));
+    AuditLogQueries queries = new AuditLogQueries(logs, "n", null);
+    assertEquals(List.of("R9", "R10", "LIVE"), queries.read(T, T.plusSeconds(3600), 100).stream()
+        .map(QueryAudit.Query::callingAeTitle).toList());
+    assertEquals(List.of("R9", "R10"), queries.read(T, T.plusSeconds(3600), 2).stream()
+        .map(QueryAudit.Query::callingAeTitle).toList());
   }
 }
