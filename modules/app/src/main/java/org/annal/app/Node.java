@@ -21,6 +21,8 @@ import org.annal.app.qr.NodeQuery;
 import org.annal.http.dicomweb.DicomWebRoutes;
 import org.annal.http.dicomweb.DicomWebSettings;
 import org.annal.query.QuerySettings;
+import org.annal.app.impl.AuditLogQueries;
+import org.annal.app.impl.JournalAuditTrail;
 import org.annal.app.impl.JournalStudyLookup;
 import org.annal.archive.ArchiveSettings;
 import org.annal.archive.OrphanSweeper;
@@ -133,7 +135,10 @@ public final class Node {
         new JournalStudyLookup(system, journal, config.nodeId()),
         files,
         new CassandraJournalHealth(system),
-        Duration.ofSeconds(3));
+        Duration.ofSeconds(3),
+        new JournalAuditTrail(journal,
+            new AuditLogQueries(config.logDir(), config.nodeId(), archive.site()),
+            system.dispatchers().lookup(DispatcherSelector.blocking())));
     DicomWebRoutes dicomWeb = new DicomWebRoutes(
         new ArchiveDicomWeb(system, query.queryService(), QuerySettings.fromConfig(config.underlying()),
             files, config.underlying().getString("annal.dicom.ae-title"), config.nodeId(),

@@ -48,6 +48,9 @@ import org.slf4j.LoggerFactory;
  * GET /api/studies/{studyUid}/instances/{sopInstanceUid}
  *                             200 application/dicom, the stored file, from whichever node holds it
  *                             | 404 no such instance | 503 its node is down (message names it)
+ * GET /api/audit?from=T&to=T&limit=N
+ *                             200 application/xml, the window's DICOM audit messages (PS3.15 §A.5),
+ *                             see {@link AuditRoutes} | 400 bad T or N, from after to
  * </pre>
  *
  * Every answer but the file itself, errors included, is JSON.
@@ -60,12 +63,19 @@ public final class ApiRoutes extends AllDirectives {
   private final InstanceFiles instances;
   private final HealthProbe health;
   private final Duration healthTimeout;
+  private final AuditRoutes audit;
   private final ObjectMapper mapper = new ObjectMapper();
   private static final ContentType DICOM =
       ContentTypes.create(MediaTypes.applicationBinary("dicom", false));
 
   public ApiRoutes(String nodeId, StudyLookup studies, InstanceFiles instances, HealthProbe health,
       Duration healthTimeout) {
+    this(nodeId, studies, instances, health, healthTimeout, AuditTrail.NONE);
+  }
+
+  public ApiRoutes(String nodeId, StudyLookup studies, InstanceFiles instances, HealthProbe health,
+      Duration healthTimeout, AuditTrail audit) {
+    this.audit = new AuditRoutes(audit);
     this.nodeId = nodeId;
     this.studies = studies;
     this.instances = instances;
@@ -76,6 +86,7 @@ public final class ApiRoutes extends AllDirectives {
   public Route route() {
     Route api = pathPrefix("api", () -> concat(
         path("health", () -> get(this::health)),
+        path("audit", () -> get(audit::route)),
         path("changes", () -> get(() -> parameterOptional("after", after ->
             parameterOptional("limit", limit -> changes(after.orElse(null), limit))))),
         pathPrefix("studies", () -> pathPrefix(PathMatchers.segment(), uid -> concat(

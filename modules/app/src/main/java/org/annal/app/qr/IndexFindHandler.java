@@ -2,11 +2,13 @@
 package org.annal.app.qr;
 
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.annal.app.impl.LogFiles;
 import org.annal.dicom.Dataset;
+import org.annal.dicom.DatasetWriter;
 import org.annal.dicom.Element;
 import org.annal.dicom.ElementDictionary;
 import org.annal.dicom.net.AssociationInfo;
@@ -32,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * each match is one Pending response. More matches than {@code annal.query.max-results}: the
  * first ones are sent, then the final status is A700 (Refused: Out of Resources) with an Error
  * Comment saying so (kept under the 64 characters of an LO). Every query goes to the audit log ({@code DATA_DIR/logs/audit.log}): who,
- * which model and level, which keys, how many matches, the outcome. Queries are not study events.
+ * which model and level, which keys, how many matches, the outcome, and for the DICOM Query audit
+ * message (PS3.15 §A.5.3.10) the SOP Class, the transfer syntax and the identifier as encoded in it
+ * (base64). Queries are not study events.
  */
 public final class IndexFindHandler implements CFindHandler {
   private static final Logger audit = LoggerFactory.getLogger(LogFiles.AUDIT_LOGGER);
@@ -53,6 +57,7 @@ public final class IndexFindHandler implements CFindHandler {
     InformationModel model = modelOf(request.affectedSopClassUid());
     String levelName = identifier.getString(QUERY_RETRIEVE_LEVEL);
     String keys = describe(identifier);
+    String encoded = encode(identifier, request.transferSyntaxUid());
     Source<Dataset, NotUsed> answers = Source.lazyCompletionStage(() ->
             CompletableFuture.supplyAsync(() -> find(model, levelName, identifier), blocking))
         .flatMapConcat(result -> {
@@ -72,7 +77,8 @@ public final class IndexFindHandler implements CFindHandler {
       sent[0]++;
       return d;
     }).watchTermination(Keep.right()).mapMaterializedValue(done -> {
-      done.whenComplete((ok, failure) -> audit(association, model, levelName, keys, sent[0],
+      done.whenComplete((ok, failure) -> audit(association, request, encoded, model, levelName,
+          keys, sent[0],
           failure == null ? "completed" : outcome(failure), (System.nanoTime() - started) / 1_000_000));
       return NotUsed.notUsed();
     });
@@ -134,8 +140,21 @@ public final class IndexFindHandler implements CFindHandler {
     return t.getClass().getSimpleName().contains("Cancel") ? "cancelled" : "failed: " + t;
   }
 
-  private static void audit(AssociationInfo a, InformationModel model, String level, String keys,
-      long matches, String outcome, long millis) {
+  /**
+   * The identifier in the presentation context's transfer syntax, base64, for the audit message's
+   * ParticipantObjectQuery; "" if it cannot be encoded (the keys text still describes it).
+   */
+  static String encode(Dataset identifier, String transferSyntaxUid) {
+    try {
+      return Base64.getEncoder().encodeToString(DatasetWriter.encode(identifier, transferSyntaxUid));
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
+  private static void audit(AssociationInfo a, CFindRq request, String encoded,
+      InformationModel model, String level, String keys, long matches, String outcome,
+      long millis) {
     audit.atInfo().addKeyValue("event", "query")
         .addKeyValue("service", "C-FIND")
         .addKeyValue("calling_ae", a.callingAeTitle())
@@ -145,6 +164,9 @@ public final class IndexFindHandler implements CFindHandler {
         .addKeyValue("model", model.name())
         .addKeyValue("level", String.valueOf(level))
         .addKeyValue("keys", keys)
+        .addKeyValue("sop_class", request.affectedSopClassUid())
+        .addKeyValue("transfer_syntax", request.transferSyntaxUid())
+        .addKeyValue("query", encoded)
         .addKeyValue("matches", matches)
         .addKeyValue("outcome", outcome)
         .addKeyValue("ms", millis)
