@@ -104,11 +104,14 @@ public final class StudyAudit {
       Study.State state, AuditSource source) {
     Study.Access a = event.access();
     Sender requester = a.requester();
-    boolean get = "C-GET".equals(a.how());
+    // C-GET and DICOMweb send to the requester itself; C-MOVE to a third party.
+    boolean web = a.how().startsWith("WADO");
+    boolean get = "C-GET".equals(a.how()) || web;
     List<Participant> participants = new ArrayList<>();
     participants.add(new Participant(requester.calledAeTitle(), source.id(), false, null,
         AuditCodes.SOURCE));
-    String destination = a.destinationAeTitle() == null ? "" : a.destinationAeTitle();
+    String destination = web ? requester.peerAddress()
+        : a.destinationAeTitle() == null ? "" : a.destinationAeTitle();
     participants.add(new Participant(destination, null, get,
         get ? host(requester.peerAddress()) : null, AuditCodes.DESTINATION));
     if (!get) {
@@ -146,7 +149,8 @@ public final class StudyAudit {
   }
 
   private static boolean isSuccess(Study.Access a) {
-    return "0000".equals(a.status()) && !a.cancelled();
+    // DIMSE status 0000, or the HTTP status of a DICOMweb retrieval.
+    return ("0000".equals(a.status()) || "200".equals(a.status())) && !a.cancelled();
   }
 
   /**

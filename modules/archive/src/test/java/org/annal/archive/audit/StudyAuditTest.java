@@ -220,6 +220,24 @@ class StudyAuditTest {
   }
 
   @Test
+  void wadoRetrievalSendsToTheHttpClient() throws Exception {
+    Sender client = new Sender("WADO-RS", "ANNAL", "192.168.1.20:51000", "http-1", null);
+    Study.Access access = new Study.Access("WADO-RS", client, null, List.of(STUDY + ".1"),
+        List.of("1.2.3.1"), List.of(), List.of(), "200", false, T0, "node-a",
+        "/dicom-web/studies/" + STUDY, "viewer/1.0");
+    List<Element> ms = render(new StudyAudit().messages(STUDY,
+        new Study.StudyAccessed(access, "h", "node-a", "site-1", T0 + 5), state()));
+    assertEquals(2, ms.size(), "begin and the instances sent (HTTP 200 is a success)");
+    Element done = ms.get(1);
+    assertEquals("0", only(done, "EventIdentification").getAttribute("EventOutcomeIndicator"));
+    Element destination = participant(done, "110152");
+    assertEquals("192.168.1.20:51000", destination.getAttribute("UserID"));
+    assertEquals("true", destination.getAttribute("UserIsRequestor"));
+    assertEquals("192.168.1.20", destination.getAttribute("NetworkAccessPointID"));
+    assertEquals(2, children(done, "ActiveParticipant").size());
+  }
+
+  @Test
   void cMoveNamesRequesterAndDestinationApart() throws Exception {
     Sender requester = new Sender("WORKSTATION", "ANNAL", "10.1.1.1:3000", "as-4", null);
     Study.Access access = new Study.Access("C-MOVE", requester, "QRDEST", List.of(),
