@@ -106,6 +106,7 @@ public final class QidoRs extends AllDirectives {
     List<Dataset> matches = found.matches();
     for (int i = search.offset; i < matches.size(); i++) {
       Dataset d = matches.get(i);
+      d.remove(Tag.QueryRetrieveLevel); // a C-FIND answer's, not part of a QIDO-RS one
       d.putString(Tag.RetrieveURL, Vr.UR, retrieveUrl(baseUrl, search.level, d));
       d.putString(Tag.InstanceAvailability, Vr.CS, "ONLINE");
       page.add(d);

@@ -93,6 +93,7 @@ class DicomWebRoutesTest extends JupiterRouteTest {
     assertEquals("http://example.com/dicom-web/studies/" + ct.instance().studyInstanceUid(),
         body.get(0).get("00081190").get("Value").get(0).asText());
     assertEquals("ONLINE", body.get(0).get("00080056").get("Value").get(0).asText());
+    assertFalse(body.get(0).has("00080052"), "no QueryRetrieveLevel in QIDO-RS answers");
   }
 
   @Test

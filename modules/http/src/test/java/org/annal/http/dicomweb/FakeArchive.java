@@ -82,6 +82,7 @@ final class FakeArchive implements DicomWebArchive {
       }
       if (match) {
         Dataset answer = new Dataset();
+        answer.putString(Tag.QueryRetrieveLevel, org.annal.dicom.Vr.CS, level.name()); // as C-FIND answers
         for (var e : identifier.elements()) {
           String v = s.dataset().getString(e.tag());
           if (e.vr().isText()) {
