@@ -378,6 +378,26 @@ class StowRsTest extends JupiterRouteTest {
   }
 
   @Test
+  void studyIsCheckedFromAHeadCutInsideAnElement() throws Exception {
+    byte[] ct = file("CT_small.dcm");
+    DicomFile dicom = parse(ct);
+    String study = dicom.dataset().getString(Tag.StudyInstanceUID);
+    // 4 KiB of the data set hold (0020,000D) and (0020,000E) (at ~1,900); the cut falls inside
+    // an element.
+    StowRs stow = new StowRs(handler, "ANNAL", 10L << 20, 4096);
+    JsonNode body = json(run(stow, post("/studies/" + study, dicomBody(ct)))
+        .assertStatusCode(200));
+    assertArrayEquals(datasetOf(ct), received.get(0).bytes().get(5, TimeUnit.SECONDS));
+    assertEquals(BASE + "/studies/" + study + "/series/"
+        + dicom.dataset().getString(Tag.SeriesInstanceUID) + "/instances/"
+        + received.get(0).request().affectedSopInstanceUid(),
+        value(items(body, "00081199").get(0), "00081190"));
+    received.clear();
+    json(run(stow, post("/studies/1.2.3", dicomBody(ct))).assertStatusCode(409));
+    assertEquals(List.of(), received);
+  }
+
+  @Test
   void studyBeyondTheHeadCannotBeCheckedButIsStoredWithoutUrlOnStudies() throws Exception {
     byte[] ct = file("CT_small.dcm");
     String study = parse(ct).dataset().getString(Tag.StudyInstanceUID);

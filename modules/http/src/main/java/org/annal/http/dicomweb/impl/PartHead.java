@@ -15,11 +15,11 @@ import org.apache.pekko.util.ByteString;
  * "DICM", File Meta Information, then the start of the data set) says about its instance.
  *
  * <p>The data set's start is read up to Pixel Data with
- * {@link DatasetReader#readUntilPixelData}. When the head stops short of the data set's end and of
- * Pixel Data, the reader may run out of bytes in the middle of an element and then yields nothing;
- * or it stops between elements before Study Instance UID (0020,000D). In both cases the study is
- * {@linkplain #studyKnown() unknown}, unless an element after (0020,000D) was read (a data set's
- * elements are in ascending tag order, PS3.5 §7.1, so it is then known to be absent).
+ * {@link DatasetReader#readUntilPixelData(java.io.InputStream, String, DatasetReader.Limits,
+ * Dataset)}, which keeps what it read when the head ends inside an element. When the head stops
+ * short of the data set's end and of Pixel Data before Study Instance UID (0020,000D) was read, the
+ * study is {@linkplain #studyKnown() unknown}, unless an element after (0020,000D) was read (a
+ * data set's elements are in ascending tag order, PS3.5 §7.1, so it is then known to be absent).
  *
  * @param sopClassUid Media Storage SOP Class UID (0002,0002), or null
  * @param sopInstanceUid Media Storage SOP Instance UID (0002,0003), or null
@@ -67,22 +67,23 @@ public record PartHead(
     }
     int datasetLength = bytes.length - metaEnd;
     boolean mayBeCut = datasetLength >= headBytes;
-    Dataset start = null;
+    Dataset start = new Dataset();
     try {
-      start = DatasetReader.readUntilPixelData(
+      DatasetReader.readUntilPixelData(
           new ByteArrayInputStream(bytes, metaEnd, datasetLength), ts,
-          new DatasetReader.Limits(Math.max(datasetLength, 1), MAX_DEPTH));
+          new DatasetReader.Limits(Math.max(datasetLength, 1), MAX_DEPTH), start);
     } catch (IOException | RuntimeException e) {
       if (!mayBeCut) {
         throw new PartFailure(PartFailure.CANNOT_UNDERSTAND,
             "cannot parse the data set: " + e.getMessage());
       }
-      // Cut inside an element: nothing is known of the data set.
+      // Cut inside an element: the elements before it were read.
     }
-    String study = start == null ? null : start.getString(Tag.StudyInstanceUID);
-    String series = start == null ? null : start.getString(Tag.SeriesInstanceUID);
-    boolean studyKnown = study != null || !mayBeCut
-        || (start != null && lastTag(start) > Tag.StudyInstanceUID);
+    String study = start.getString(Tag.StudyInstanceUID);
+    String series = start.getString(Tag.SeriesInstanceUID);
+    // Elements come in ascending tag order (PS3.5 §7.1): one read after (0020,000D) means it is
+    // absent, not beyond the head.
+    boolean studyKnown = study != null || !mayBeCut || lastTag(start) > Tag.StudyInstanceUID;
     return new PartHead(meta.getString(Tag.MediaStorageSOPClassUID),
         meta.getString(Tag.MediaStorageSOPInstanceUID), ts.trim(), study, series, studyKnown,
         head.drop(metaEnd));
