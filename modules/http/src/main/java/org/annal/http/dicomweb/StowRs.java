@@ -194,31 +194,65 @@ public final class StowRs extends AllDirectives {
       String studyUid, ContentType answerType, Materializer mat) {
     AssociationInfo association = new AssociationInfo("stow-" + UUID.randomUUID(),
         CALLING_AE_TITLE, aeTitle, peerAddress(request), Instant.now());
-    List<PartResult> results = Collections.synchronizedList(new ArrayList<>());
+    return multipart(request, mat).handle((multipart, malformed) -> malformed != null
+        ? CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, answerType,
+            "malformed multipart body: " + clip(message(malformed))))
+        : storeAll(multipart, association, baseUrl, studyUid, answerType, mat))
+        .thenCompose(answer -> answer);
+  }
+
+  /**
+   * Stores the parts in order, then answers. If the parts fail (body cut or malformed), the
+   * answer waits for the parts already started to settle, so that an instance the handler stored
+   * is reported and one it did not is not.
+   */
+  private CompletionStage<HttpResponse> storeAll(Multipart.General multipart,
+      AssociationInfo association, String baseUrl, String studyUid, ContentType answerType,
+      Materializer mat) {
+    List<CompletableFuture<PartResult>> started = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger messageId = new AtomicInteger();
-    return multipart(request, mat).thenCompose(multipart -> delimited(multipart)
-        // Two in flight: the next part must be pulled to confirm the current one's end.
-        .mapAsync(2, part -> storePart(part.first(), part.second(), association, studyUid,
-            messageId.incrementAndGet(), mat))
-        .runForeach(results::add, mat)
-        .handle((done, failure) -> {
-          List<PartResult> all = List.copyOf(results);
-          if (failure == null && all.isEmpty()) {
-            return error(StatusCodes.BAD_REQUEST, answerType, "the multipart body has no part");
-          }
-          if (failure != null) {
-            log.atWarn().addKeyValue("event", "stow_body_failed")
-                .addKeyValue("associationId", association.associationId())
-                .log("STOW-RS body failed after {} part(s): {}", all.size(), failure.toString());
-            if (all.stream().noneMatch(PartResult::stored)) {
-              return error(StatusCodes.BAD_REQUEST, answerType,
-                  "malformed or truncated multipart body: " + clip(message(failure)));
-            }
-          }
-          return answer(baseUrl, studyUid, all, answerType);
-        }))
-        .exceptionally(e -> error(StatusCodes.BAD_REQUEST, answerType,
-            "malformed multipart body: " + clip(message(e))));
+    AtomicReference<CompletableFuture<PartResult>> previous =
+        new AtomicReference<>(CompletableFuture.completedFuture(null));
+    return delimited(multipart)
+        // Two in flight: the next part must be pulled to confirm the current one's end. Its head
+        // waits for the previous outcome (PartReader), so the handler sees one part at a time.
+        .mapAsync(2, part -> {
+          CompletableFuture<PartResult> result = storePart(part.first(), part.second(),
+              previous.get(), association, studyUid, messageId.incrementAndGet(), mat)
+              .toCompletableFuture();
+          previous.set(result);
+          started.add(result);
+          return result;
+        })
+        .runWith(Sink.ignore(), mat)
+        .handle((done, failure) -> failure)
+        .thenCompose(failure -> {
+          List<CompletableFuture<PartResult>> parts = List.copyOf(started);
+          return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+              .handle((settled, partFailure) -> answer(baseUrl, studyUid, answerType,
+                  association, failure, parts.stream()
+                      .filter(p -> !p.isCompletedExceptionally()).map(CompletableFuture::join)
+                      .toList()));
+        });
+  }
+
+  private HttpResponse answer(String baseUrl, String studyUid, ContentType answerType,
+      AssociationInfo association, Throwable failure, List<PartResult> results) {
+    if (failure != null) {
+      log.atWarn().addKeyValue("event", "stow_body_failed")
+          .addKeyValue("associationId", association.associationId())
+          .log("STOW-RS body failed after {} part(s): {}", results.size(), failure.toString());
+      if (results.stream().noneMatch(PartResult::stored)) {
+        return error(StatusCodes.BAD_REQUEST, answerType,
+            "malformed or truncated multipart body: " + clip(message(failure)));
+      }
+    } else if (results.isEmpty()) {
+      return error(StatusCodes.BAD_REQUEST, answerType, "the multipart body has no part");
+    }
+    ObjectNode body = StoreResponse.body(baseUrl, studyUid, results);
+    return HttpResponse.create()
+        .withStatus(failure != null ? 202 : StoreResponse.httpStatus(results))
+        .withEntity(HttpEntities.create(answerType, utf8(body)));
   }
 
   /**
@@ -273,7 +307,8 @@ public final class StowRs extends AllDirectives {
 
   /** One part, read to its end whatever happens, then its outcome. */
   private CompletionStage<PartResult> storePart(Multipart.General.BodyPart part,
-      CompletionStage<Void> delimited, AssociationInfo association, String studyUid, int messageId, Materializer mat) {
+      CompletionStage<Void> delimited, CompletionStage<PartResult> previous,
+      AssociationInfo association, String studyUid, int messageId, Materializer mat) {
     Source<ByteString, Object> bytes = part.getEntity().getDataBytes();
     MediaType type = part.getEntity().getContentType().mediaType();
     if (!type.toString().equalsIgnoreCase(APPLICATION_DICOM)
@@ -285,7 +320,7 @@ public final class StowRs extends AllDirectives {
     }
     Pair<CompletionStage<Optional<PartFailure>>,
         CompletionStage<Pair<List<ByteString>, Source<ByteString, NotUsed>>>> run = bytes
-        .viaMat(new PartReader(maxPartBytes, MAX_META_BYTES, headBytes, delimited), Keep.right())
+        .viaMat(new PartReader(maxPartBytes, MAX_META_BYTES, headBytes, delimited, previous), Keep.right())
         .prefixAndTail(1)
         .toMat(Sink.head(), Keep.both())
         .run(mat);
@@ -387,14 +422,6 @@ public final class StowRs extends AllDirectives {
     }
     return new PartResult(head.sopClassUid(), head.sopInstanceUid(), head.studyInstanceUid(),
         head.seriesInstanceUid(), true, status.isWarning() ? status.code() : 0, false);
-  }
-
-  private HttpResponse answer(String baseUrl, String studyUid, List<PartResult> results,
-      ContentType answerType) {
-    ObjectNode body = StoreResponse.body(baseUrl, studyUid, results);
-    return HttpResponse.create()
-        .withStatus(StoreResponse.httpStatus(results))
-        .withEntity(HttpEntities.create(answerType, utf8(body)));
   }
 
   /** application/dicom+json unless Accept rules it out and allows application/json. */

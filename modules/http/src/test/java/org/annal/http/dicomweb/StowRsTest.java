@@ -498,6 +498,54 @@ class StowRsTest extends JupiterRouteTest {
   }
 
   @Test
+  void partsReachTheHandlerOneAtATimeInOrder() throws Exception {
+    List<String> names = List.of("MR_small.dcm", "CT_small.dcm", "image_dfl.dcm",
+        "MR_small_bigendian.dcm", "MR_small_implicit.dcm");
+    byte[][] files = new byte[names.size()][];
+    for (int i = 0; i < files.length; i++) {
+      files[i] = file(names.get(i));
+    }
+    java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger mostOpen = new java.util.concurrent.atomic.AtomicInteger();
+    CStoreHandler slow = (association, request, ts) -> {
+      mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+      // The outcome comes 50 ms after the data set has ended, as a journal write would.
+      return handler.onCStore(association, request, ts).mapMaterializedValue(status -> status
+          .thenCompose(s -> CompletableFuture.supplyAsync(() -> s,
+              CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS)))
+          .whenComplete((s, e) -> open.decrementAndGet()));
+    };
+    run(new StowRs(slow, "ANNAL", 10L << 20, 1024), post("/studies", dicomBody(files)))
+        .assertStatusCode(200);
+    assertEquals(1, mostOpen.get());
+    assertEquals(files.length, received.size());
+    for (int i = 0; i < files.length; i++) {
+      assertArrayEquals(datasetOf(files[i]), received.get(i).bytes().get(5, TimeUnit.SECONDS),
+          names.get(i));
+    }
+  }
+
+  @Test
+  void bodyCutAfterAStoredPartIs202ListingOnlyWhatWasStored() throws Exception {
+    byte[] ct = file("CT_small.dcm");
+    byte[] mr = file("MR_small.dcm");
+    // CT whole and delimited, then MR without its closing delimiter.
+    byte[] body = body(List.of("Content-Type: application/dicom\r\n",
+        "Content-Type: application/dicom\r\n"), List.of(ct, mr), false);
+    JsonNode answer = json(run(post("/studies", body)).assertStatusCode(202));
+    List<JsonNode> referenced = items(answer, "00081199");
+    assertEquals(1, referenced.size(), answer.toString());
+    assertEquals(received.get(0).request().affectedSopInstanceUid(),
+        value(referenced.get(0), "00081155"));
+    assertArrayEquals(datasetOf(ct), received.get(0).bytes().get(5, TimeUnit.SECONDS));
+    assertTrue(answer.path("00081198").isMissingNode(), "MR's outcome is unknown, not failed");
+    for (Received r : received.subList(1, received.size())) {
+      assertThrows(java.util.concurrent.ExecutionException.class,
+          () -> r.bytes().get(5, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
   void clientGoneMidPartFailsThatStoreAndNothingIsReported() throws Exception {
     byte[] ct = file("CT_small.dcm");
     byte[] whole = dicomBody(ct);

@@ -24,6 +24,7 @@ import org.apache.pekko.util.ByteString;
  * <pre>
  *  part bytes ─▶ [count: fail when above maxPartBytes] ─▶ [buffer: preamble + group 0002 (at most
  *            maxMetaBytes) + the first headBytes of the data set, or the whole part if shorter]
+ *            ─▶ [hold the buffer until the previous part's outcome is known]
  *            ─▶ emits that buffer as ONE element, then every later chunk as it arrives
  * </pre>
  *
@@ -58,6 +59,7 @@ public final class PartReader
   private final int maxMetaBytes;
   private final int headBytes;
   private final CompletionStage<?> endConfirmed;
+  private final CompletionStage<?> previousSettled;
 
   /**
    * @param maxPartBytes a part longer than this is refused (PS3.18 §I.2.2 A7xx)
@@ -65,13 +67,16 @@ public final class PartReader
    * @param headBytes how many data set bytes to buffer before emitting
    * @param endConfirmed completes when the multipart stream is known to go on after this part
    *     (next part, or the close delimiter), fails if it failed instead: see the class comment
+   * @param previousSettled completes (either way) when the previous part's outcome is known: the
+   *     head waits for it, so that instances reach the handler one after another
    */
   public PartReader(long maxPartBytes, int maxMetaBytes, int headBytes,
-      CompletionStage<?> endConfirmed) {
+      CompletionStage<?> endConfirmed, CompletionStage<?> previousSettled) {
     this.maxPartBytes = maxPartBytes;
     this.maxMetaBytes = maxMetaBytes;
     this.headBytes = headBytes;
     this.endConfirmed = endConfirmed;
+    this.previousSettled = previousSettled;
   }
 
   @Override
@@ -95,7 +100,12 @@ public final class PartReader
     /** Where the walk of group 0002 has got to. */
     private int scan = PREAMBLE_AND_PREFIX;
     private boolean headEmitted;
+    /** The head, until the previous part has settled and downstream asks for it. */
     private ByteString pendingHead;
+    /** The previous part has settled: the head may go. */
+    private boolean released;
+    /** The part's bytes have ended: complete once the head has gone. */
+    private boolean finished;
     private boolean discarding;
     private PartFailure failure;
 
@@ -136,9 +146,7 @@ public final class PartReader
         @Override
         public void onPull() {
           if (pendingHead != null) {
-            push(out, pendingHead);
-            pendingHead = null;
-            headEmitted = true;
+            pushHead();
           } else {
             pullIfNeeded();
           }
@@ -161,6 +169,11 @@ public final class PartReader
 
     @Override
     public void preStart() {
+      AsyncCallback<Object> release = createAsyncCallback(ignored -> {
+        released = true;
+        pushHead();
+      });
+      previousSettled.whenComplete((ok, failure) -> release.invoke(Boolean.TRUE));
       pull(in);
     }
 
@@ -219,28 +232,26 @@ public final class PartReader
       }
       ended.complete(Optional.ofNullable(failure));
       if (pendingHead != null && !isClosed(out)) {
-        // The head is all there is: hand it over when asked, then complete.
-        setHandler(out, new AbstractOutHandler() {
-          @Override
-          public void onPull() {
-            push(out, pendingHead);
-            pendingHead = null;
-            completeStage();
-          }
-        });
+        finished = true; // the head is all there is: complete once it has gone
       } else {
         completeStage();
       }
     }
 
     private void emitHead() {
-      ByteString head = buffer;
+      pendingHead = buffer;
       buffer = ByteString.emptyByteString();
-      if (isAvailable(out)) {
-        push(out, head);
+      pushHead();
+    }
+
+    private void pushHead() {
+      if (pendingHead != null && released && isAvailable(out)) {
+        push(out, pendingHead);
+        pendingHead = null;
         headEmitted = true;
-      } else {
-        pendingHead = head;
+        if (finished) {
+          completeStage();
+        }
       }
     }
 
