@@ -58,14 +58,22 @@ import org.slf4j.LoggerFactory;
  * STOW-RS, the Studies Service's Store Transaction (PS3.18 §10.5), for PS3.10 instances:
  *
  * <pre>
- * POST /studies                     Content-Type: multipart/related; type="application/dicom"; boundary=..
- * POST /studies/{StudyInstanceUID}  (relative to the DICOMweb prefix)
+ * POST /studies                     (relative to the DICOMweb prefix)
+ * POST /studies/{StudyInstanceUID}
+ *   Content-Type: multipart/related; type="application/dicom"; boundary=...
  *
- * parts ─▶ one after another: [PartReader: size cap, preamble + group 0002 + data set head]
- *       ─▶ PartHead (UIDs, transfer syntax, study/series of the data set)
+ * parts ─▶ [PartReader: size cap, preamble + group 0002 + data set head, held until the previous
+ *             part's outcome is known]
+ *       ─▶ PartHead (UIDs, transfer syntax, study/series of the data set) ─▶ checks
  *       ─▶ head's data set bytes ++ rest of the part, as they arrive ─▶ CStoreHandler sink
  *       ─▶ DimseStatus ─▶ Referenced / Failed SOP Sequence item ─▶ Store Instances Response
  * </pre>
+ *
+ * The handler is given one instance at a time, in the order of the parts; the body is read no
+ * faster than it stores (backpressure), so memory per request is bounded by the caps (1 MiB of
+ * meta, {@value #DEFAULT_HEAD_BYTES} of head, for two parts at most), not by what is sent. A
+ * part's end is passed to the handler only once the multipart stream has confirmed it (the next
+ * part or the close delimiter arrived): pekko-http ends a cut last part as if it were whole.
  *
  * A STOW-RS store takes exactly the path of a C-STORE (ARCHITECTURE "path of one C-STORE"): each
  * part is handed to the archive's {@link CStoreHandler} as if it were the data set of a C-STORE-RQ
@@ -78,10 +86,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Request checks, before any byte of the body is read: 400 for a malformed study UID in the
  * path or a multipart type without a boundary; 406 if Accept allows neither application/dicom+json
- * nor application/json (the body is then written as the latter; application/dicom+xml is not
- * offered); 415 for any Content-Type but multipart/related whose type parameter, if present, is
- * application/dicom — in particular the metadata and bulk data form (type application/dicom+json
- * or +xml, PS3.18 §10.5.1.2.2) is not supported.
+ * nor application/json (the answer is application/dicom+json, or application/json if Accept
+ * allows only that; application/dicom+xml is not offered); 415 for any Content-Type but
+ * multipart/related whose type parameter, if present, is application/dicom — in particular the
+ * metadata and bulk data form (type application/dicom+json or +xml, PS3.18 §10.5.1) is not
+ * supported. The type parameter must be quoted ('/' is not a token character, RFC 9110 §5.6.6):
+ * pekko-http does not parse a Content-Type with an unquoted one, which then gets the 415.
  *
  * <p>Body: no size limit for the request (the server-wide {@code max-content-length} is lifted for
  * this route; parts stream through, memory stays bounded) and no request timeout (a large upload
@@ -114,7 +124,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>If the body is cut or malformed (multipart syntax, client gone), the part being read fails in
  * the handler (its sink's upstream fails: nothing half-stored) and the request is answered 400,
- * or, if instances were stored before, 202 listing them.
+ * or, if instances were stored before, 202 listing them (the cut part in neither sequence). A
+ * body without any part is 400.
  */
 public final class StowRs extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(StowRs.class);
@@ -126,7 +137,7 @@ public final class StowRs extends AllDirectives {
   /** Cap on preamble + File Meta Information. */
   static final int MAX_META_BYTES = 1024 * 1024;
 
-  /** PS3.18 §8.7.3.5.2 (DICOM JSON). JSON text is UTF-8 (RFC 8259). */
+  /** The DICOM JSON Model (PS3.18 Annex F); JSON text is UTF-8 (RFC 8259). */
   static final MediaType.WithFixedCharset DICOM_JSON =
       MediaTypes.applicationWithFixedCharset("dicom+json", HttpCharsets.UTF_8);
   private static final String APPLICATION_DICOM = "application/dicom";
@@ -311,8 +322,11 @@ public final class StowRs extends AllDirectives {
       AssociationInfo association, String studyUid, int messageId, Materializer mat) {
     Source<ByteString, Object> bytes = part.getEntity().getDataBytes();
     MediaType type = part.getEntity().getContentType().mediaType();
-    if (!type.toString().equalsIgnoreCase(APPLICATION_DICOM)
-        && !type.equals(MediaTypes.TEXT_PLAIN)) {
+    // Parameters aside: a transfer-syntax one (PS3.18 §8.7.3.5.2) yields to the File Meta
+    // Information's (0002,0010) (§8.7.9).
+    boolean dicom = type.mainType().equalsIgnoreCase("application")
+        && type.subType().equalsIgnoreCase("dicom");
+    if (!dicom && !type.equals(MediaTypes.TEXT_PLAIN)) {
       PartFailure f = new PartFailure(PartFailure.CANNOT_UNDERSTAND,
           "part Content-Type " + type + " is not " + APPLICATION_DICOM);
       return bytes.runWith(Sink.ignore(), mat)
@@ -320,7 +334,8 @@ public final class StowRs extends AllDirectives {
     }
     Pair<CompletionStage<Optional<PartFailure>>,
         CompletionStage<Pair<List<ByteString>, Source<ByteString, NotUsed>>>> run = bytes
-        .viaMat(new PartReader(maxPartBytes, MAX_META_BYTES, headBytes, delimited, previous), Keep.right())
+        .viaMat(new PartReader(maxPartBytes, MAX_META_BYTES, headBytes, delimited, previous),
+            Keep.right())
         .prefixAndTail(1)
         .toMat(Sink.head(), Keep.both())
         .run(mat);

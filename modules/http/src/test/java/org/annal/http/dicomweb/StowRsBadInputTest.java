@@ -62,10 +62,13 @@ class StowRsBadInputTest extends StowRsTestBase {
   void partWithAnotherContentTypeFailsAndOneWithoutIsReadAsDicom() throws Exception {
     byte[] ct = file("CT_small.dcm");
     byte[] mr = file("MR_small.dcm");
-    byte[] body = body(List.of("Content-Type: application/octet-stream\r\n", ""),
-        List.of(ct, mr), true);
+    byte[] dfl = file("image_dfl.dcm");
+    byte[] body = body(List.of("Content-Type: application/octet-stream\r\n", "",
+        "Content-Type: application/dicom; transfer-syntax=1.2.840.10008.1.2.1.99\r\n"),
+        List.of(ct, mr, dfl), true);
     JsonNode answer = json(run(post("/studies", body)).assertStatusCode(202));
-    assertEquals(1, received.size());
+    assertEquals(2, received.size());
+    assertArrayEquals(datasetOf(dfl), received.get(1).bytes().get(5, TimeUnit.SECONDS));
     assertEquals(parse(mr).fileMetaInformation().getString(Tag.MediaStorageSOPInstanceUID),
         received.get(0).request().affectedSopInstanceUid());
     assertEquals(0xC000, items(answer, "00081198").get(0).path("00081197").path("Value").get(0)

@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.annal.dicom.DicomFile;
 import org.annal.dicom.Tag;
 import org.annal.dicom.net.CStoreHandler;
@@ -211,8 +212,8 @@ class StowRsTest extends StowRsTestBase {
     for (int i = 0; i < files.length; i++) {
       files[i] = file(names.get(i));
     }
-    java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.atomic.AtomicInteger mostOpen = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger open = new AtomicInteger();
+    AtomicInteger mostOpen = new AtomicInteger();
     CStoreHandler slow = (association, request, ts) -> {
       mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
       // The outcome comes 50 ms after the data set has ended, as a journal write would.

@@ -43,8 +43,8 @@ public record PartHead(
 
   /**
    * @param head what {@link PartReader} emitted first
-   * @param headBytes the data set bytes it buffers at most before emitting: a head holding that many
-   *     (or more) may be cut short of the data set's end
+   * @param headBytes the data set bytes it buffers at most before emitting: a head holding that
+   *     many (or more) may be cut short of the data set's end
    * @throws PartFailure (Cannot understand) if the File Meta Information cannot be read, or if a
    *     data set held whole in the head cannot be parsed
    */

@@ -180,7 +180,8 @@ public final class PartReader
     @Override
     public void postStop() {
       // Ends without onUpstreamFinish/Failure only if the whole graph was torn down.
-      ended.completeExceptionally(new IllegalStateException("part reader stopped before the part ended"));
+      ended.completeExceptionally(
+          new IllegalStateException("part reader stopped before the part ended"));
     }
 
     private void pullIfNeeded() {
@@ -285,7 +286,8 @@ public final class PartReader
       }
       while (true) {
         if (scan > maxMetaBytes) {
-          throw PartFailure.notPart10("File Meta Information longer than " + maxMetaBytes + " bytes");
+          throw PartFailure.notPart10(
+              "File Meta Information longer than " + maxMetaBytes + " bytes");
         }
         if (buffer.size() - scan < 8) {
           if (atEnd) {

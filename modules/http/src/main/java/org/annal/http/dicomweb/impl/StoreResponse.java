@@ -88,7 +88,7 @@ public final class StoreResponse {
     return body;
   }
 
-  /** WADO-RS instance URL (PS3.18 §10.4.1), or null unless the three UIDs are known and valid. */
+  /** Retrieve Transaction instance URL (PS3.18 §10.4), or null unless the 3 UIDs are valid. */
   static String instanceUrl(String baseUrl, PartResult r) {
     boolean valid = UidSyntax.isValid(r.studyInstanceUid())
         && UidSyntax.isValid(r.seriesInstanceUid()) && UidSyntax.isValid(r.sopInstanceUid());
