@@ -80,6 +80,23 @@ class StowRsTest extends StowRsTestBase {
   }
 
   @Test
+  void chunkBoundariesAnywhereGiveTheSameBytes() throws Exception {
+    byte[] ct = file("CT_small.dcm");
+    byte[] mr = file("MR_small_bigendian.dcm");
+    for (int chunk : List.of(1, 7, 131, 132, 133, 4096)) {
+      received.clear();
+      // A 200-byte head, so that head and tail are both cut at odd places.
+      run(new StowRs(handler, "ANNAL", 10L << 20, 200), HttpRequest.POST("/studies")
+          .withEntity(HttpEntities.create(RELATED, chunked(dicomBody(ct, mr), chunk))))
+          .assertStatusCode(200);
+      assertArrayEquals(datasetOf(ct), received.get(0).bytes().get(5, TimeUnit.SECONDS),
+          "chunks of " + chunk);
+      assertArrayEquals(datasetOf(mr), received.get(1).bytes().get(5, TimeUnit.SECONDS),
+          "chunks of " + chunk);
+    }
+  }
+
+  @Test
   void strictEntityAndUnquotedOrMissingTypeParameterAreAccepted() throws Exception {
     byte[] ct = file("CT_small.dcm");
     String study = parse(ct).dataset().getString(Tag.StudyInstanceUID);
