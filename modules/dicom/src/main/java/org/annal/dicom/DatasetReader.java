@@ -101,6 +101,23 @@ public final class DatasetReader {
    */
   public static Dataset read(InputStream in, long length, long offset, String transferSyntaxUid,
       Limits limits, boolean stopAtPixelData) throws IOException {
+    Dataset dataset = new Dataset();
+    readInto(dataset, in, length, offset, transferSyntaxUid, limits, stopAtPixelData);
+    return dataset;
+  }
+
+  /**
+   * As {@link #readUntilPixelData(InputStream, String, Limits)}, into {@code into}, which keeps
+   * the elements read before a failure: what the first bytes of a data set say when the input is
+   * cut inside an element (STOW-RS reads a bounded head of each instance before storing it).
+   */
+  public static void readUntilPixelData(InputStream in, String transferSyntaxUid, Limits limits,
+      Dataset into) throws IOException {
+    readInto(into, in, -1, 0, transferSyntaxUid, limits, true);
+  }
+
+  private static void readInto(Dataset dataset, InputStream in, long length, long offset,
+      String transferSyntaxUid, Limits limits, boolean stopAtPixelData) throws IOException {
     TransferSyntax ts = TransferSyntax.orAssumeEncapsulated(transferSyntaxUid);
     InputStream source = in;
     long available = length;
@@ -110,9 +127,7 @@ public final class DatasetReader {
     }
     DatasetReader reader =
         new DatasetReader(new DicomInput(source, offset, available), limits, stopAtPixelData);
-    Dataset dataset = new Dataset();
     reader.readElements(dataset, -1, 0, ts.explicitVr(), ts.bigEndian());
-    return dataset;
   }
 
   /**

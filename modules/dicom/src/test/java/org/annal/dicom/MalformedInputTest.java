@@ -34,6 +34,25 @@ class MalformedInputTest {
   }
 
   @Test
+  void aDataSetCutInsideAnElementKeepsTheElementsBeforeTheCut() throws IOException {
+    byte[] file = Files.readAllBytes(TestFiles.file("CT_small.dcm"));
+    ByteArrayInputStream in = new ByteArrayInputStream(file);
+    Dataset meta = Part10.readFileMetaDataset(in, null);
+    int start = file.length - in.available();
+    Dataset whole = Part10.read(TestFiles.file("CT_small.dcm")).dataset();
+    // Cut 3 bytes into the value of Series Instance UID (0020,000E): the one after the study's.
+    int cut = indexOf(file, whole.getString(Tag.SeriesInstanceUID).getBytes(
+        java.nio.charset.StandardCharsets.US_ASCII)) + 3;
+    Dataset head = new Dataset();
+    assertThrows(DicomException.class, () -> DatasetReader.readUntilPixelData(
+        new ByteArrayInputStream(file, start, cut - start), meta.getString(Tag.TransferSyntaxUID),
+        DatasetReader.DEFAULT_LIMITS, head));
+    assertEquals(whole.getString(Tag.StudyInstanceUID), head.getString(Tag.StudyInstanceUID));
+    assertEquals(whole.getString(Tag.SOPInstanceUID), head.getString(Tag.SOPInstanceUID));
+    assertEquals(null, head.get(Tag.SeriesInstanceUID));
+  }
+
+  @Test
   void truncatedPixelDataDoesNotMatterWhenReadingUpToIt() throws IOException {
     try (InputStream in = new BufferedInputStream(
         Files.newInputStream(TestFiles.file("MR_truncated.dcm")))) {
