@@ -20,6 +20,7 @@ import org.annal.app.qr.ArchiveDicomWeb;
 import org.annal.app.qr.NodeQuery;
 import org.annal.http.dicomweb.DicomWebRoutes;
 import org.annal.http.dicomweb.DicomWebSettings;
+import org.annal.http.dicomweb.StowRs;
 import org.annal.query.QuerySettings;
 import org.annal.app.impl.AuditLogQueries;
 import org.annal.app.impl.JournalAuditTrail;
@@ -139,12 +140,14 @@ public final class Node {
         new JournalAuditTrail(journal,
             new AuditLogQueries(config.logDir(), config.nodeId(), archive.site()),
             system.dispatchers().lookup(DispatcherSelector.blocking())));
+    DicomWebSettings webSettings =
+        DicomWebSettings.fromConfig(config.underlying().getConfig("annal.dicomweb"));
+    StowRs stow = new StowRs(dicom.store(), dicom.aeTitle(), webSettings.maxStowPartBytes());
     DicomWebRoutes dicomWeb = new DicomWebRoutes(
         new ArchiveDicomWeb(system, query.queryService(), QuerySettings.fromConfig(config.underlying()),
-            files, config.underlying().getString("annal.dicom.ae-title"), config.nodeId(),
-            archive.askTimeout(), archive.recordAttemptTimeout()),
-        system.dispatchers().lookup(DispatcherSelector.blocking()),
-        DicomWebSettings.fromConfig(config.underlying().getConfig("annal.dicomweb")), null);
+            files, dicom.aeTitle(), config.nodeId(), archive.askTimeout(),
+            archive.recordAttemptTimeout()),
+        system.dispatchers().lookup(DispatcherSelector.blocking()), webSettings, stow::route);
     // /internal and /dicom-web first: the API's rejection handler turns anything else into a
     // JSON 404.
     ServerBinding http = Http.get(system).newServerAt(config.httpHost(), config.httpPort())

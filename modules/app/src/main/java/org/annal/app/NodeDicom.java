@@ -24,10 +24,12 @@ final class NodeDicom {
 
   private final DicomServerBinding binding;
   private final DicomServerSettings settings;
+  private final StoreService store;
 
-  private NodeDicom(DicomServerBinding binding, DicomServerSettings settings) {
+  private NodeDicom(DicomServerBinding binding, DicomServerSettings settings, StoreService store) {
     this.binding = binding;
     this.settings = settings;
+    this.store = store;
   }
 
   static NodeDicom bind(ActorSystem<?> system, AnnalConfig config, BlobStore blobs,
@@ -37,7 +39,17 @@ final class NodeDicom {
     StoreService handler = new StoreService(system, blobs, archive);
     DicomServerBinding binding = DicomServer.bind(system, settings, handler, queryRetrieve)
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
-    return new NodeDicom(binding, settings);
+    return new NodeDicom(binding, settings, handler);
+  }
+
+  /** The archive's C-STORE handler, which STOW-RS stores go through too. */
+  StoreService store() {
+    return store;
+  }
+
+  /** Our AE title. */
+  String aeTitle() {
+    return settings.aeTitle();
   }
 
   /** "AE@host:port" as bound. */

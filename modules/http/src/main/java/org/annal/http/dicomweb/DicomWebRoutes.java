@@ -53,8 +53,8 @@ public final class DicomWebRoutes extends AllDirectives {
   private final DicomWebSettings settings;
 
   /**
-   * @param stow the STOW-RS route for a base URL (POST /studies[/{s}], relative to /dicom-web),
-   *     or null when this node does not accept stores over HTTP
+   * @param stow the STOW-RS route for a base URL (it matches POST /studies[/{s}] relative to
+   *     /dicom-web itself), or null when this node does not accept stores over HTTP
    */
   public DicomWebRoutes(DicomWebArchive archive, Executor blocking, DicomWebSettings settings,
       Function<String, Route> stow) {
@@ -78,16 +78,14 @@ public final class DicomWebRoutes extends AllDirectives {
   private Route dicomWeb(WadoRequest r) {
     String base = r.baseUrl();
     return concat(
-        path("studies", () -> concat(
-            get(() -> qido.search(QueryRetrieveLevel.STUDY, null, null, base)),
-            post(() -> stow(base)))),
+        // STOW-RS matches its own POST /studies[/{s}]; without it a POST is 405.
+        stow != null ? stow.apply(base) : reject(),
+        path("studies", () -> get(() -> qido.search(QueryRetrieveLevel.STUDY, null, null, base))),
         path("series", () -> get(() -> qido.search(QueryRetrieveLevel.SERIES, null, null, base))),
         path("instances", () -> get(() -> qido.search(QueryRetrieveLevel.IMAGE, null, null, base))),
         path("wado", () -> get(() -> wadoUri.route(r))),
         pathPrefix("studies", () -> uid(study -> concat(
-            pathEnd(() -> concat(
-                get(() -> wado.instances(study, null, null, r)),
-                post(() -> stow(base)))),
+            pathEnd(() -> get(() -> wado.instances(study, null, null, r))),
             path("metadata", () -> get(() -> wado.metadata(study, null, null, r))),
             path("thumbnail", () -> get(() -> parameterMap(p ->
                 rendered.rendered(study, null, null, null, r, p, true)))),
@@ -132,14 +130,6 @@ public final class DicomWebRoutes extends AllDirectives {
     }
     return DicomWebErrors.error(StatusCodes.BAD_REQUEST,
         "a rendered frame is one frame number from 1: " + WadoRs.clip(frame));
-  }
-
-  private Route stow(String base) {
-    if (stow == null) {
-      return DicomWebErrors.error(StatusCodes.METHOD_NOT_ALLOWED,
-          "this node does not accept STOW-RS");
-    }
-    return stow.apply(base);
   }
 
   /** The next path segment as a UID; 400 when it is not one. */
