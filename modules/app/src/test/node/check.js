@@ -27,9 +27,23 @@ function value(ds, tag) {
   const stored = await client.storeInstances({ datasets });
   out.stow = typeof stored === 'string' ? JSON.parse(stored) : stored;
   out.studies = {};
-  const studies = await client.searchForStudies();
+  // The studies of the instances just stored (their RetrieveURLs), as QIDO-RS lists them.
+  const mine = new Set();
+  for (const item of (out.stow['00081199'] || {}).Value || []) {
+    mine.add(item['00081190'].Value[0].split('/studies/')[1].split('/')[0]);
+  }
+  // The query index follows the journal within about a second: wait until it lists them.
+  let studies = [];
+  for (let tries = 0; tries < 120; tries++) {
+    studies = await client.searchForStudies();
+    const listed = new Set(studies.map((s) => value(s, '0020000D')));
+    if ([...mine].every((uid) => listed.has(uid))) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  out.listedStudies = studies.length;
   for (const s of studies) {
     const study = value(s, '0020000D');
+    if (!mine.has(study)) continue;
     const series = await client.searchForSeries({ studyInstanceUID: study });
     const entry = { patientName: value(s, '00100010'), series: {} };
     for (const se of series) {
@@ -41,6 +55,7 @@ function value(ds, tag) {
         const sop = value(i, '00080018');
         const meta = await client.retrieveInstanceMetadata({
           studyInstanceUID: study, seriesInstanceUID: seriesUid, sopInstanceUID: sop });
+        // The client's default Accept (no transfer-syntax): these files' syntaxes go as stored.
         const instance = await client.retrieveInstance({
           studyInstanceUID: study, seriesInstanceUID: seriesUid, sopInstanceUID: sop });
         entry.series[seriesUid][sop] = {

@@ -77,8 +77,10 @@ import org.slf4j.LoggerFactory;
  *
  * A STOW-RS store takes exactly the path of a C-STORE (ARCHITECTURE "path of one C-STORE"): each
  * part is handed to the archive's {@link CStoreHandler} as if it were the data set of a C-STORE-RQ
- * whose Affected SOP Class/Instance UIDs are the File Meta Information's (0002,0002)/(0002,0003),
- * in the part's transfer syntax (0002,0010), without the meta header. The request is one
+ * whose Affected SOP Class/Instance UIDs are the data set's own (0008,0016)/(0008,0018), as a
+ * C-STORE SCU would send them (the File Meta Information's (0002,0002)/(0002,0003) when the head
+ * does not hold them; some files' meta disagrees with their data set, and the data set is what is
+ * stored), in the part's transfer syntax (0002,0010), without the meta header. The request is one
  * pseudo-association: id "stow-" + a random UUID, calling AE title {@value #CALLING_AE_TITLE},
  * called AE title ours, peer address the client's socket address (the request attribute that
  * {@code pekko.http.server.remote-address-attribute = on} provides; never X-Forwarded-For, which
@@ -385,9 +387,10 @@ public final class StowRs extends AllDirectives {
    */
   private static PartFailure problem(PartHead head, String studyUid) {
     if (isBlank(head.sopClassUid()) || isBlank(head.sopInstanceUid())) {
-      return new PartFailure(PartFailure.CANNOT_UNDERSTAND, "File Meta Information lacks "
-          + (isBlank(head.sopClassUid()) ? "Media Storage SOP Class UID (0002,0002)"
-              : "Media Storage SOP Instance UID (0002,0003)"));
+      return new PartFailure(PartFailure.CANNOT_UNDERSTAND, "neither the data set nor the File "
+          + "Meta Information has a "
+          + (isBlank(head.sopClassUid()) ? "SOP Class UID (0008,0016) / (0002,0002)"
+              : "SOP Instance UID (0008,0018) / (0002,0003)"));
     }
     if (studyUid == null) {
       return null;

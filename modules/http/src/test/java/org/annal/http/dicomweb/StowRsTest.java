@@ -29,6 +29,19 @@ import org.junit.jupiter.api.Test;
 /** STOW-RS (PS3.18 §10.5): what is stored, what the handler is given, what the answer says. */
 class StowRsTest extends StowRsTestBase {
   @Test
+  void theDataSetsOwnUidsWinOverADisagreeingMeta() throws Exception {
+    // rtplan.dcm: (0002,0003) 1.2.999...20030903150023, (0008,0018) 1.2.777...20030903150023
+    byte[] plan = file("rtplan.dcm");
+    DicomFile dicom = parse(plan);
+    String meta = dicom.fileMetaInformation().getString(Tag.MediaStorageSOPInstanceUID);
+    String own = dicom.dataset().getString(Tag.SOPInstanceUID);
+    assertTrue(!meta.equals(own), "the test file's meta disagrees with its data set");
+    JsonNode body = json(run(post("/studies", dicomBody(plan))).assertStatusCode(200));
+    assertEquals(own, received.get(0).request().affectedSopInstanceUid());
+    assertEquals(own, value(items(body, "00081199").get(0), "00081155"));
+  }
+
+  @Test
   void storesEveryInstanceWithExactlyTheDataSetBytesOfItsFile() throws Exception {
     List<String> names = List.of("CT_small.dcm", "MR_small.dcm", "MR_small_bigendian.dcm",
         "image_dfl.dcm");

@@ -21,8 +21,10 @@ import org.apache.pekko.util.ByteString;
  * study is {@linkplain #studyKnown() unknown}, unless an element after (0020,000D) was read (a
  * data set's elements are in ascending tag order, PS3.5 §7.1, so it is then known to be absent).
  *
- * @param sopClassUid Media Storage SOP Class UID (0002,0002), or null
- * @param sopInstanceUid Media Storage SOP Instance UID (0002,0003), or null
+ * @param sopClassUid SOP Class UID (0008,0016) of the data set when the head holds it, else
+ *     Media Storage SOP Class UID (0002,0002), or null
+ * @param sopInstanceUid SOP Instance UID (0008,0018) of the data set when the head holds it,
+ *     else Media Storage SOP Instance UID (0002,0003), or null
  * @param transferSyntaxUid Transfer Syntax UID (0002,0010) of the data set
  * @param studyInstanceUid (0020,000D) from the data set, or null (absent or not known)
  * @param seriesInstanceUid (0020,000E) from the data set, or null (absent or not known)
@@ -84,9 +86,19 @@ public record PartHead(
     // Elements come in ascending tag order (PS3.5 §7.1): one read after (0020,000D) means it is
     // absent, not beyond the head.
     boolean studyKnown = study != null || !mayBeCut || lastTag(start) > Tag.StudyInstanceUID;
-    return new PartHead(meta.getString(Tag.MediaStorageSOPClassUID),
-        meta.getString(Tag.MediaStorageSOPInstanceUID), ts.trim(), study, series, studyKnown,
-        head.drop(metaEnd));
+    // The data set's own SOP Class / Instance UIDs, as a C-STORE SCU sends them in its request
+    // (some files' meta information disagrees with their data set); the meta's when the head
+    // does not hold them.
+    String sopClass = start.getString(Tag.SOPClassUID);
+    String sopInstance = start.getString(Tag.SOPInstanceUID);
+    return new PartHead(
+        isBlank(sopClass) ? meta.getString(Tag.MediaStorageSOPClassUID) : sopClass.trim(),
+        isBlank(sopInstance) ? meta.getString(Tag.MediaStorageSOPInstanceUID) : sopInstance.trim(),
+        ts.trim(), study, series, studyKnown, head.drop(metaEnd));
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
   }
 
   private static long lastTag(Dataset dataset) {
