@@ -10,9 +10,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.annal.query.ChainHeadCheckpoints;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -47,19 +49,15 @@ public final class CassandraChainHeads implements ChainHeadCheckpoints {
   private static final int PARALLELISM = 8;
 
   private final ActorSystem<?> system;
-  private final CassandraSession session;
-  private final PreparedStatement insert;
-  private final String profile;
+  private final Function<Head, CompletionStage<Done>> write;
   private final AtomicLong failures = new AtomicLong();
   private Map<String, Head> pending = new HashMap<>();
   private CompletableFuture<Done> flushing;
 
-  private CassandraChainHeads(ActorSystem<?> system, CassandraSession session,
-      PreparedStatement insert, String profile) {
+  /** Writes each head with {@code write} (the CQL insert; a fake in tests). */
+  CassandraChainHeads(ActorSystem<?> system, Function<Head, CompletionStage<Done>> write) {
     this.system = system;
-    this.session = session;
-    this.insert = insert;
-    this.profile = profile;
+    this.write = write;
   }
 
   /**
@@ -72,14 +70,26 @@ public final class CassandraChainHeads implements ChainHeadCheckpoints {
     CompletionStage<Done> table = settings.tableAutocreate()
         ? session.executeDDL(settings.createTable())
         : CompletableFuture.completedFuture(Done.getInstance());
-    PreparedStatement insert = table
-        .thenCompose(d -> session.prepare("INSERT INTO " + settings.qualifiedTable()
-            + " (persistence_id, sequence_nr, hash, written_at) VALUES (?, ?, ?, ?)"
-            + " USING TIMESTAMP ?"))
-        .toCompletableFuture().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+    PreparedStatement insert;
+    try {
+      insert = table
+          .thenCompose(d -> session.prepare("INSERT INTO " + settings.qualifiedTable()
+              + " (persistence_id, sequence_nr, hash, written_at) VALUES (?, ?, ?, ?)"
+              + " USING TIMESTAMP ?"))
+          .toCompletableFuture().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+    } catch (CompletionException e) {
+      throw new IllegalStateException("cannot write chain-head checkpoints to "
+          + settings.qualifiedTable() + " (create it from cluster-config/production/"
+          + "annal-schema.cql, or set annal.audit.chain-heads.enabled = off): "
+          + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
+    }
+    String profile = settings.writeProfile();
     log.atInfo().addKeyValue("event", "chain_heads_ready")
         .log("Chain heads checkpointed in {}", settings.qualifiedTable());
-    return new CassandraChainHeads(system, session, insert, settings.writeProfile());
+    return new CassandraChainHeads(system, head -> session.executeWrite(insert.bind(
+            head.persistenceId(), head.sequenceNr(), head.hash(), Instant.now(),
+            head.sequenceNr())
+        .setExecutionProfileName(profile)));
   }
 
   /** The journal's session (pekko-persistence-cassandra's config path, shared driver session). */
@@ -123,41 +133,44 @@ public final class CassandraChainHeads implements ChainHeadCheckpoints {
   }
 
   private void flush(List<Head> batch) {
-    Instant now = Instant.now();
-    Source.from(batch)
-        .mapAsyncUnordered(PARALLELISM, head -> session.executeWrite(insert.bind(
-                head.persistenceId(), head.sequenceNr(), head.hash(), now, head.sequenceNr())
-                .setExecutionProfileName(profile))
-            .exceptionally(e -> {
-              if (failures.incrementAndGet() % 100 == 1) {
-                log.atWarn().addKeyValue("event", "chain_head_write_failed")
-                    .log("Chain head of {} (event {}) not checkpointed ({} failures so far): {}",
-                        head.persistenceId(), head.sequenceNr(), failures.get(), e.toString());
-              }
-              return Done.getInstance();
-            }))
-        .runWith(Sink.ignore(), system)
-        .whenComplete((done, error) -> {
-          if (error != null) {
-            log.warn("Chain head flush failed: {}", error.toString());
-          }
-          List<Head> next;
-          CompletableFuture<Done> finished = null;
-          synchronized (this) {
-            if (pending.isEmpty()) {
-              finished = flushing;
-              flushing = null;
-              next = null;
-            } else {
-              next = takePending();
-            }
-          }
-          if (next != null) {
-            flush(next);
-          } else {
-            finished.complete(Done.getInstance());
-          }
-        });
+    CompletionStage<Done> written;
+    try {
+      written = Source.from(batch)
+          .mapAsyncUnordered(PARALLELISM, head -> write.apply(head)
+              .exceptionally(e -> {
+                if (failures.incrementAndGet() % 100 == 1) {
+                  log.atWarn().addKeyValue("event", "chain_head_write_failed")
+                      .log("Chain head of {} (event {}) not checkpointed ({} failures so far):"
+                          + " {}", head.persistenceId(), head.sequenceNr(), failures.get(),
+                          e.toString());
+                }
+                return Done.getInstance();
+              }))
+          .runWith(Sink.ignore(), system);
+    } catch (RuntimeException e) {
+      // The system is shutting down: nothing more can be written.
+      written = CompletableFuture.failedFuture(e);
+    }
+    written.whenComplete((done, error) -> {
+      if (error != null) {
+        log.warn("Chain head flush failed: {}", error.toString());
+      }
+      List<Head> next = null;
+      CompletableFuture<Done> finished = null;
+      synchronized (this) {
+        if (pending.isEmpty() || error != null) {
+          finished = flushing;
+          flushing = null;
+        } else {
+          next = takePending();
+        }
+      }
+      if (next != null) {
+        flush(next);
+      } else {
+        finished.complete(Done.getInstance());
+      }
+    });
   }
 
   /**

@@ -33,17 +33,18 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Tamper evidence end to end: a node on a shared real Cassandra stores five studies with storescu
+ * Tamper evidence end to end: a node on a shared real Cassandra stores six studies with storescu
  * and checkpoints their chain heads; with the node stopped, {@code annal audit verify --all} is
  * clean (exit 0). Then the journal is tampered with directly in Cassandra, with CQL: one event of
  * study A re-encoded with an altered patient name, the newest event of study B deleted, the
- * payloads of two events of study C swapped. {@code audit verify} then reports exactly those three
- * studies, each with its kind of tampering at the right events, the other two clean, exit 1.
+ * payloads of two events of study C swapped, a middle event of study F deleted. {@code audit
+ * verify} then reports exactly those four studies, each with its kind of tampering at the right
+ * events, the other two clean, exit 1.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AuditVerifyIT {
-  static final int STUDIES = 5;
+  static final int STUDIES = 6;
   static final int INSTANCES = 5;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
@@ -51,7 +52,7 @@ class AuditVerifyIT {
   private Path work;
   private SharedCassandra cassandra;
   private AnnalNode node;
-  /** Study Instance UIDs: A (edited), B (truncated), C (reordered), D and E (untouched). */
+  /** Study Instance UIDs: A (edited), B (truncated), C (reordered), D, E (untouched), F (gap). */
   private final List<String> studies = new ArrayList<>();
 
   @BeforeAll
@@ -123,6 +124,7 @@ class AuditVerifyIT {
     String a = studies.get(0);
     String b = studies.get(1);
     String c = studies.get(2);
+    String f = studies.get(5);
     try (CqlSession session = cassandra.session()) {
       // (a) Study A, event 2: the payload re-encoded with another patient name.
       Row second = rows(session, a).get(1);
@@ -141,6 +143,10 @@ class AuditVerifyIT {
       Row four = rows.get(3);
       swapInto(session, c, two, four);
       swapInto(session, c, four, two);
+      // (d) Study F: event 3 deleted, a gap in the middle (a replay by sequence number may stop
+      // there; audit verify reads the rows that are there).
+      session.execute("DELETE FROM annal.messages WHERE persistence_id = ? AND partition_nr = 0 "
+          + "AND sequence_nr = ?", "Study|" + f, 3L);
 
       assertEquals(INSTANCES - 1, rows(session, b).size());
       assertEquals("FORGED^NAME", decode(rows(session, a).get(1).getByteBuffer("event"))
@@ -153,20 +159,23 @@ class AuditVerifyIT {
     assertEquals(Map.of("TRUNCATED", List.of((long) INSTANCES)), findings(audit.studies().get(b)));
     assertEquals(Map.of("REORDERED", List.of(2L)), findings(audit.studies().get(c)));
     assertEquals(4, audit.studies().get(c).path("findings").get(0).path("toSequenceNr").asLong());
-    for (String uid : List.of(a, b, c)) {
+    assertEquals(Map.of("DELETED", List.of(3L)), findings(audit.studies().get(f)));
+    assertEquals(3, audit.studies().get(f).path("findings").get(0).path("toSequenceNr").asLong());
+    assertEquals(INSTANCES - 1, audit.studies().get(f).path("events").asInt());
+    for (String uid : List.of(a, b, c, f)) {
       assertEquals("TAMPERED", audit.studies().get(uid).path("status").asText());
     }
-    for (String uid : studies.subList(3, STUDIES)) {
+    for (String uid : studies.subList(3, 5)) {
       assertEquals("CLEAN", audit.studies().get(uid).path("status").asText());
       assertEquals(0, audit.studies().get(uid).path("findings").size());
     }
     JsonNode summary = audit.doc().path("summary");
-    assertEquals(3, summary.path("tampered").asInt(), summary.toString());
+    assertEquals(4, summary.path("tampered").asInt(), summary.toString());
     assertEquals(2, summary.path("clean").asInt(), summary.toString());
     assertEquals(1, summary.path("edited").asInt());
     assertEquals(1, summary.path("truncated").asInt());
     assertEquals(1, summary.path("reordered").asInt());
-    assertEquals(0, summary.path("deleted").asInt());
+    assertEquals(1, summary.path("deleted").asInt());
     assertEquals(false, audit.doc().path("ok").asBoolean(true));
 
     // One study at a time, in text, from its own JVM: the tampered one fails, a clean one passes.
@@ -182,8 +191,8 @@ class AuditVerifyIT {
     Audit unknown = auditJson("1.2.3.999999");
     assertEquals(1, unknown.exitCode());
     assertTrue(unknown.err().contains("no study 1.2.3.999999"), unknown.err());
-    System.out.printf("[it] AuditVerifyIT %d studies: edited, truncated, reordered each reported, "
-        + "2 clean%n", STUDIES);
+    System.out.printf("[it] AuditVerifyIT %d studies: edited, truncated, reordered, gap each "
+        + "reported, 2 clean%n", STUDIES);
   }
 
   // ------------------------------------------------------------------------------------ helpers
