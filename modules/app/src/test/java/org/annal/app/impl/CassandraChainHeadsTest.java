@@ -24,7 +24,11 @@ import org.junit.jupiter.api.Test;
  * counted without stopping later ones; and its settings from the configuration.
  */
 class CassandraChainHeadsTest {
-  static final ActorTestKit testKit = ActorTestKit.create();
+  // Local: the app's reference.conf asks for the cluster provider on port 25520, which another
+  // test or a node running on this machine may hold.
+  static final ActorTestKit testKit = ActorTestKit.create("CassandraChainHeadsTest",
+      ConfigFactory.parseString("pekko.actor.provider = local")
+          .withFallback(ConfigFactory.load()));
 
   @AfterAll
   static void stop() {
