@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -115,6 +116,19 @@ class AuditVerifyIT {
     for (String uid : studies) {
       assertEquals("CLEAN", audit.studies().get(uid).path("status").asText(), audit.doc()
           .toPrettyString());
+    }
+
+    // Without the checkpoint table: a warning, every study unchecked at its end, still exit 0.
+    Path config = work.resolve("no-checkpoints.conf");
+    Files.writeString(config, "annal.audit.chain-heads.table = \"no_such_table\"\n");
+    Audit unchecked = auditJson("--all", "--config", config.toString());
+    assertEquals(0, unchecked.exitCode(), unchecked.err());
+    assertTrue(unchecked.err().contains("no checkpoint table annal.no_such_table"),
+        unchecked.err());
+    for (String uid : studies) {
+      JsonNode study = unchecked.studies().get(uid);
+      assertEquals("WARNING", study.path("status").asText(), study.toString());
+      assertEquals(Map.of("NO_CHECKPOINT", List.of((long) INSTANCES)), findings(study));
     }
   }
 
