@@ -19,9 +19,9 @@ import org.annal.archive.impl.EventHashing;
  *
  * <ul>
  *   <li>{@link Kind#EDITED}: a row cannot be decoded, or the recomputed hash of event {@code n}
- *       is not the {@code prevHash} that event {@code n+1} recorded (event {@code n} was altered,
- *       or the {@code prevHash} of {@code n+1}), or the first event's {@code prevHash} is not empty,
- *       or a sequence number is stored twice.
+ *       is not the {@code prevHash} that event {@code n+1} recorded (event {@code n} was
+ *       altered, or the {@code prevHash} of {@code n+1}), or the first event's {@code prevHash} is
+ *       not empty, or a sequence number is stored twice.
  *   <li>{@link Kind#DELETED}: a gap in the sequence numbers ({@code 1..last}).
  *   <li>{@link Kind#REORDERED}: events that are intact but stored at the wrong sequence number.
  *       The links themselves tell where each event belongs: following {@code prevHash} back to the

@@ -91,7 +91,8 @@ final class AuditVerifyOutput {
     } else {
       tampered++;
     }
-    r.findings().stream().map(Finding::kind).distinct().forEach(k -> byKind.merge(k, 1L, Long::sum));
+    r.findings().stream().map(Finding::kind).distinct()
+        .forEach(k -> byKind.merge(k, 1L, Long::sum));
     String status = !r.clean() ? "TAMPERED" : warning ? "WARNING" : "CLEAN";
     try {
       if (json != null) {
