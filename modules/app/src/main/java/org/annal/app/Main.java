@@ -2,6 +2,7 @@
 package org.annal.app;
 
 import java.io.PrintWriter;
+import org.annal.app.cli.AuditCommand;
 import org.annal.app.cli.CassandraCommand;
 import org.annal.app.cli.EchoCommand;
 import org.annal.app.cli.FindCommand;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
     subcommands = {
         RunCommand.class, StoreCommand.class, EchoCommand.class, FindCommand.class,
         MoveCommand.class, GetCommand.class, VerifyCommand.class, ReindexCommand.class,
-        CassandraCommand.class, HistoryCommand.class,
+        CassandraCommand.class, HistoryCommand.class, AuditCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -2,11 +2,14 @@
 package org.annal.query;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.annal.archive.Study;
+import org.annal.archive.StudyChainAudit;
 import org.annal.query.impl.LagMeter;
 import org.apache.pekko.Done;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
@@ -20,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * ({@code at}, written by the entity before the C-STORE Success) to its visibility in the index.
  * The group is visible when this completes; it is durable at the index's next commit, which records
  * the group's last offset (the projection resumes from there, {@link IndexResumedSource}).
+ *
+ * <p>Then it offers the newest chain head of each study in the group to {@link
+ * ChainHeadCheckpoints} (one hash per study per group, not per event), without waiting for it.
  */
 public final class StudyIndexHandler extends Handler<List<EventEnvelope<Study.Event>>> {
   private static final Logger log = LoggerFactory.getLogger(StudyIndexHandler.class);
@@ -28,13 +34,20 @@ public final class StudyIndexHandler extends Handler<List<EventEnvelope<Study.Ev
   private final LagMeter lag;
   private final Executor executor;
   private final String tag;
+  private final ChainHeadCheckpoints heads;
 
   public StudyIndexHandler(StudyIndexRepository repository, LagMeter lag, Executor executor,
       String tag) {
+    this(repository, lag, executor, tag, ChainHeadCheckpoints.NONE);
+  }
+
+  public StudyIndexHandler(StudyIndexRepository repository, LagMeter lag, Executor executor,
+      String tag, ChainHeadCheckpoints heads) {
     this.repository = repository;
     this.lag = lag;
     this.executor = executor;
     this.tag = tag;
+    this.heads = heads;
   }
 
   @Override
@@ -55,7 +68,25 @@ public final class StudyIndexHandler extends Handler<List<EventEnvelope<Study.Ev
       if (log.isDebugEnabled()) {
         log.debug("{}: indexed {} events, max lag {} ms", tag, events.size(), worst);
       }
+      if (heads != ChainHeadCheckpoints.NONE) {
+        heads.offer(headsOf(envelopes));
+      }
       return Done.getInstance();
     }, executor);
+  }
+
+  /** The newest event of each study in the group, with its hash. */
+  static List<ChainHeadCheckpoints.Head> headsOf(List<EventEnvelope<Study.Event>> envelopes) {
+    Map<String, EventEnvelope<Study.Event>> newest = new LinkedHashMap<>();
+    for (EventEnvelope<Study.Event> env : envelopes) {
+      newest.merge(env.persistenceId(), env,
+          (a, b) -> b.sequenceNr() > a.sequenceNr() ? b : a);
+    }
+    List<ChainHeadCheckpoints.Head> out = new ArrayList<>(newest.size());
+    for (EventEnvelope<Study.Event> env : newest.values()) {
+      out.add(new ChainHeadCheckpoints.Head(env.persistenceId(), env.sequenceNr(),
+          StudyChainAudit.hash(env.event())));
+    }
+    return out;
   }
 }

@@ -81,6 +81,15 @@ public final class StudyIndexProjection {
    */
   public static StudyIndexProjection init(ActorSystem<?> system, StudyIndexRepository repository,
       QuerySettings settings, String nodeId) {
+    return init(system, repository, settings, nodeId, ChainHeadCheckpoints.NONE);
+  }
+
+  /**
+   * As {@link #init(ActorSystem, StudyIndexRepository, QuerySettings, String)}, also offering each
+   * group's newest chain head per study to {@code heads}.
+   */
+  public static StudyIndexProjection init(ActorSystem<?> system, StudyIndexRepository repository,
+      QuerySettings settings, String nodeId, ChainHeadCheckpoints heads) {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     LagMeter lag = new LagMeter();
     List<ActorRef<ProjectionBehavior.Command>> refs = new ArrayList<>();
@@ -93,7 +102,7 @@ public final class StudyIndexProjection {
           () -> repository.resumeOffset(tag));
       Projection<EventEnvelope<Study.Event>> projection = CassandraProjection.groupedWithin(
               projectionId(nodeId, repository.generation(), tag), source,
-              () -> new StudyIndexHandler(repository, lag, blocking, tag))
+              () -> new StudyIndexHandler(repository, lag, blocking, tag, heads))
           .withGroup(settings.groupSize(), settings.groupWindow());
       refs.add(system.systemActorOf(ProjectionBehavior.create(projection), "query-index-" + tag,
           Props.empty()));

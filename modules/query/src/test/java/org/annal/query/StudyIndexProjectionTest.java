@@ -242,6 +242,37 @@ class StudyIndexProjectionTest {
     return out;
   }
 
+  @Test
+  void eachGroupOffersTheNewestChainHeadOfEachStudy(@TempDir Path dir) throws Exception {
+    List<EventEnvelope<Study.Event>> envs = envelopes(TestStudies.events());
+    List<ChainHeadCheckpoints.Head> offered = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (QueryIndex index = QueryIndex.open(dir.resolve("index"))) {
+      StudyIndexHandler handler =
+          new StudyIndexHandler(index, new LagMeter(), executor, "study-0", offered::addAll);
+      // Two groups: the first ends in the middle of the events.
+      int cut = envs.size() / 2;
+      handler.process(envs.subList(0, cut)).toCompletableFuture().get();
+      handler.process(envs.subList(cut, envs.size())).toCompletableFuture().get();
+    }
+    // Per group, one head per study: the study's newest event of that group, with its hash.
+    Map<String, EventEnvelope<Study.Event>> newest = new java.util.HashMap<>();
+    envs.forEach(e -> newest.merge(e.persistenceId(), e, (a, b) -> b));
+    Map<String, ChainHeadCheckpoints.Head> last = new java.util.HashMap<>();
+    offered.forEach(h -> last.merge(h.persistenceId(), h,
+        (a, b) -> b.sequenceNr() > a.sequenceNr() ? b : a));
+    assertEquals(newest.keySet(), last.keySet());
+    for (EventEnvelope<Study.Event> e : newest.values()) {
+      ChainHeadCheckpoints.Head head = last.get(e.persistenceId());
+      assertEquals(e.sequenceNr(), head.sequenceNr());
+      assertEquals(org.annal.archive.StudyChainAudit.hash(e.event()), head.hash());
+    }
+    long firstGroupStudies = envs.subList(0, envs.size() / 2).stream()
+        .map(EventEnvelope::persistenceId).distinct().count();
+    long secondGroupStudies = envs.subList(envs.size() / 2, envs.size()).stream()
+        .map(EventEnvelope::persistenceId).distinct().count();
+    assertEquals(firstGroupStudies + secondGroupStudies, offered.size());
+  }
+
   private static void add(List<String> out, FindResult r) {
     for (Dataset d : r.matches()) {
       StringBuilder sb = new StringBuilder();

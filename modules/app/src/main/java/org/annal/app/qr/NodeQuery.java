@@ -7,8 +7,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.annal.app.cluster.ClusterInstanceFiles;
 import org.annal.app.config.AnnalConfig;
+import org.annal.app.impl.CassandraChainHeads;
 import org.annal.archive.ArchiveSettings;
 import org.annal.dicom.net.QueryRetrieveServices;
+import org.annal.query.ChainHeadCheckpoints;
 import org.annal.query.QueryIndex;
 import org.annal.query.QueryService;
 import org.annal.query.QuerySettings;
@@ -22,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's query side: its local query index ({@code annal.query.index-dir}, Lucene), the eight
- * tag projections that keep it up to date from the journal, and the C-FIND / C-MOVE / C-GET
- * handlers over it. Internal API.
+ * tag projections that keep it up to date from the journal (and checkpoint each study's chain
+ * head, {@link CassandraChainHeads}), and the C-FIND / C-MOVE / C-GET handlers over it. Internal
+ * API.
  */
 public final class NodeQuery {
   private static final Logger log = LoggerFactory.getLogger(NodeQuery.class);
@@ -40,8 +43,12 @@ public final class NodeQuery {
       ArchiveSettings archive, ClusterInstanceFiles files) {
     QuerySettings settings = QuerySettings.fromConfig(config.underlying());
     QueryIndex index = QueryIndex.open(config.queryIndexDir(), settings.commitInterval());
-    StudyIndexProjection projection =
-        StudyIndexProjection.init(system, index, settings, config.nodeId());
+    CassandraChainHeads.ChainHeadSettings headSettings =
+        CassandraChainHeads.ChainHeadSettings.fromConfig(config.underlying());
+    CassandraChainHeads heads = headSettings.enabled()
+        ? CassandraChainHeads.start(system, headSettings, java.time.Duration.ofSeconds(60)) : null;
+    StudyIndexProjection projection = StudyIndexProjection.init(system, index, settings,
+        config.nodeId(), heads == null ? ChainHeadCheckpoints.NONE : heads);
     QueryService service = new QueryService(index, settings);
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     QueryRetrieveServices services = QueryRetrieveServices.fromConfig(
@@ -58,7 +65,11 @@ public final class NodeQuery {
             index.close();
             log.atInfo().addKeyValue("event", "query_index_closed").log("Query index closed");
             return Done.getInstance();
-          }, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, blocking));
+          }, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, blocking))
+              // The last heads offered are written before the session goes with the system.
+              .thenCompose(d -> heads == null ? CompletableFuture.completedFuture(d)
+                  : heads.drained().toCompletableFuture()
+                      .completeOnTimeout(Done.getInstance(), 5, TimeUnit.SECONDS));
         });
     return query;
   }

@@ -13,6 +13,8 @@
  *       acknowledged is lost.
  *   <li>{@link org.annal.app.it.MalformedInputIT}: garbage, truncated and oversized PDUs, a
  *       stalled peer (ARTIM), aborted transfers.
+ *   <li>{@link org.annal.app.it.AuditVerifyIT}: an edited, a deleted newest and two swapped events,
+ *       tampered with in Cassandra, each reported by {@code annal audit verify} for its study only.
  * </ul>
  *
  * Run (from the repository root, after the other modules are installed):
