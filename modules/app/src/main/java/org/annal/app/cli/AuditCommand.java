@@ -11,8 +11,10 @@ import picocli.CommandLine.Spec;
  * parent: each tool is a subcommand.
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,
-    description = "Audit the journal: tamper evidence of the studies' event hash chains.",
-    subcommands = {AuditVerifyCommand.class, CommandLine.HelpCommand.class})
+    description = {"Audit the journal: tamper evidence of the studies' event hash chains",
+        "(verify), and the trail as DICOM PS3.15 A.5 audit messages (export)."},
+    subcommands = {AuditVerifyCommand.class, AuditExportCommand.class,
+        CommandLine.HelpCommand.class})
 public final class AuditCommand implements Runnable {
   @Spec CommandSpec spec;
 
