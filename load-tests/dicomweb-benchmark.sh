@@ -11,7 +11,7 @@
 #   - QIDO-RS p50/p99 over one keep-alive connection (exact PatientID, wildcard PatientName,
 #     date range + modality), every answer count checked; with --qido-studies S a metadata-only
 #     set of S studies x --qido-instances-per-study is stored first (200,000 instances:
-#     --qido-studies 10000 --qido-instances-per-study 20; that store takes about an hour here).
+#     --qido-studies 5000 --qido-instances-per-study 40).
 # The node starts empty (embedded Cassandra) and is stopped afterwards. See README.md.
 set -euo pipefail
 
@@ -28,11 +28,15 @@ QIDO_PER_STUDY=20
 QIDO_ROUNDS=100
 QIDO_WARMUP=10
 SEED=11
+WARMUP=500
 WORK=${ANNAL_DICOMWEB_BENCH_DIR:-${TMPDIR:-/tmp}/annal-dicomweb-bench}
 ANNAL_BIN=$REPO/bin/annal
 AET=ANNAL
 CALLING_AET=BENCHSCU
 KEEP=0
+# DCMTK sets TCP_NODELAY only when asked: without it every exchange waits ~40 ms (Nagle and
+# delayed ACKs), which would measure the sender's socket, not the archive.
+export TCP_NODELAY=1
 
 usage() {
   cat <<EOF
@@ -41,6 +45,8 @@ usage: $0 [options]
   --series K                  series of each ingest set (default $SERIES; must divide N)
   --clients C                 parallel storescu associations / STOW clients (default $CLIENTS)
   --batch B                   instances per STOW-RS request (default $BATCH)
+  --warmup W                  instances sent untimed through C-STORE and through STOW-RS first,
+                              so that neither path is measured with a cold JIT (default $WARMUP)
   --retrieve-instances R      instances of the retrieved study (default $RETRIEVE_INSTANCES)
   --retrieves K               C-GET and WADO-RS repetitions, best counts (default $RETRIEVES)
   --qido-studies S            metadata-only studies stored before QIDO (default $QIDO_STUDIES)
@@ -56,6 +62,7 @@ while (( $# )); do
     --series) SERIES=$2; shift 2 ;;
     --clients) CLIENTS=$2; shift 2 ;;
     --batch) BATCH=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
     --retrieve-instances) RETRIEVE_INSTANCES=$2; shift 2 ;;
     --retrieves) RETRIEVES=$2; shift 2 ;;
     --qido-studies) QIDO_STUDIES=$2; shift 2 ;;
@@ -68,6 +75,8 @@ while (( $# )); do
   esac
 done
 (( INSTANCES % SERIES == 0 )) || { echo "--series must divide --instances" >&2; exit 2; }
+# SyntheticCt writes at most 9,999 studies per run.
+(( QIDO_STUDIES <= 9999 )) || { echo "--qido-studies is at most 9999" >&2; exit 2; }
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -107,6 +116,10 @@ bytes_of() { tail -n +2 "$1/manifest.tsv" | awk -F'\t' '{s += $5} END {printf "%
 DIMSE_SET=$(generate ct "$SEED" 1 "$SERIES" $((INSTANCES / SERIES)))
 STOW_SET=$(generate ct $((SEED + 1)) 1 "$SERIES" $((INSTANCES / SERIES)))
 RETRIEVE_SET=$(generate ct $((SEED + 2)) 1 1 "$RETRIEVE_INSTANCES")
+WARM_SETS=()
+if (( WARMUP > 0 )); then
+  WARM_SETS=("$(generate ct $((SEED + 4)) 1 1 "$WARMUP")" "$(generate ct $((SEED + 5)) 1 1 "$WARMUP")")
+fi
 QIDO_SET=
 if (( QIDO_STUDIES > 0 )); then
   QIDO_SET=$(generate ct-meta $((SEED + 3)) "$QIDO_STUDIES" 1 "$QIDO_PER_STUDY")
@@ -135,6 +148,7 @@ stop_node() {
   (( KEEP )) || rm -rf "$RUN/data"
 }
 trap stop_node EXIT
+trap 'exit 143' INT TERM # so that EXIT runs and the node is stopped
 for _ in $(seq 1 600); do
   grep -q "Annal ready" "$RUN/node.log" && break
   kill -0 "$NODE_PID" 2>/dev/null || die "node exited (see $RUN/node.log)"
@@ -149,20 +163,34 @@ split_set() {
   rm -f "$RUN"/split-*.txt
   files_of "$1" | awk -v n="$CLIENTS" -v dir="$RUN" '{ print > (dir "/split-" (NR % n) ".txt") }'
 }
-indexed() { # indexed STUDY_UID COUNT: QIDO-RS sees COUNT instances of the study
+indexed() { # indexed STUDY_UID COUNT: QIDO-RS counts COUNT instances in the study
   local n
-  n=$(curl -fsS "$BASE/studies/$1/instances?limit=100000" | jq length 2>/dev/null) || return 1
+  # NumberOfStudyRelatedInstances: the index's own count (a listing would stop at max-results).
+  n=$(curl -fsS "$BASE/studies?StudyInstanceUID=$1" | jq -r '.[0]["00201208"].Value[0]' \
+    2>/dev/null) || return 1
   [[ $n == "$2" ]]
 }
-await_indexed() {
-  local set=$1 count study
-  count=$(($(wc -l <"$set/manifest.tsv") - 1))
-  study=$(tail -n +2 "$set/manifest.tsv" | head -1 | cut -f2)
-  for _ in $(seq 1 1200); do indexed "$study" "$count" && return 0; sleep 0.5; done
-  die "study $study not fully indexed"
+await_indexed() { # the set's first, middle and last studies, each with all its instances
+  local set=$1 studies per study
+  studies=$(tail -n +2 "$set/manifest.tsv" | cut -f2 | sort -u | wc -l)
+  per=$(( ($(wc -l <"$set/manifest.tsv") - 1) / studies ))
+  for study in $(tail -n +2 "$set/manifest.tsv" | cut -f2 | awk '!seen[$0]++' | \
+      sed -n "1p;$(( (studies + 1) / 2 ))p;\$p"); do
+    for _ in $(seq 1 2400); do indexed "$study" "$per" && continue 2; sleep 0.5; done
+    die "study $study not fully indexed"
+  done
 }
 
 # --- ingest: C-STORE then STOW-RS ---------------------------------------------------------
+if (( WARMUP > 0 )); then
+  log "warm-up: $WARMUP instances through C-STORE and $WARMUP through STOW-RS, untimed"
+  files_of "${WARM_SETS[0]}" | xargs storescu -aet "$CALLING_AET" -aec "$AET" 127.0.0.1 "$PORT" \
+    >"$RUN/warmup-store.log" 2>&1 || die "warm-up C-STORE failed (see $RUN/warmup-store.log)"
+  files_of "${WARM_SETS[1]}" >"$RUN/warmup-stow.txt"
+  python3 "$REPO/load-tests/dicomweb/stow_client.py" "$BASE" "$BATCH" "$RUN/warmup-stow.txt" \
+    >"$RUN/warmup-stow.json" 2>&1 || die "warm-up STOW-RS failed (see $RUN/warmup-stow.json)"
+  await_indexed "${WARM_SETS[1]}"
+fi
 split_set "$DIMSE_SET"
 log "C-STORE of $INSTANCES instances over $CLIENTS associations"
 start=$(date +%s.%N)
@@ -196,7 +224,7 @@ log "storing the $RETRIEVE_INSTANCES-instance study to retrieve"
 files_of "$RETRIEVE_SET" | xargs storescu -aet "$CALLING_AET" -aec "$AET" 127.0.0.1 "$PORT" \
   >"$RUN/retrieve-store.log" 2>&1
 await_indexed "$RETRIEVE_SET"
-STUDY=$(tail -n +2 "$RETRIEVE_SET/manifest.tsv" | head -1 | cut -f2)
+STUDY=$(awk -F"\t" "NR == 2 { print \$2 }" "$RETRIEVE_SET/manifest.tsv")
 best_get=0 best_wado=0
 for i in $(seq 1 "$RETRIEVES"); do
   rm -rf "$RUN/got" && mkdir -p "$RUN/got"
@@ -218,11 +246,17 @@ done
 # --- QIDO-RS ------------------------------------------------------------------------------
 if [[ -n $QIDO_SET ]]; then
   log "storing the metadata-only set ($QIDO_STUDIES studies) for QIDO"
-  files_of "$QIDO_SET" | xargs -n 2000 storescu -aet "$CALLING_AET" -aec "$AET" 127.0.0.1 "$PORT" \
-    >"$RUN/qido-store.log" 2>&1
+  split_set "$QIDO_SET"
+  pids=()
+  for f in "$RUN"/split-*.txt; do
+    xargs -a "$f" -n 5000 storescu -aet "$CALLING_AET" -aec "$AET" 127.0.0.1 "$PORT" \
+      >"$f.qido.log" 2>&1 &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" || die "storescu failed (see $RUN/split-*.txt.qido.log)"; done
   await_indexed "$QIDO_SET"
 fi
-total=$(curl -fsS "$BASE/instances?limit=1000000&includefield=00080018" | jq length || echo "?")
+total=$(( 2 * INSTANCES + 2 * WARMUP + RETRIEVE_INSTANCES + QIDO_STUDIES * QIDO_PER_STUDY ))
 # SyntheticCt's Patient IDs are SYN<seed>-<n>: the retrieved study's patient has one study.
 printf '%s\t%s\n' "/studies?PatientID=SYN$((SEED + 2))-00001" 1 "/studies?PatientName=S*&limit=50" - \
   "/studies?StudyDate=19900101-20301231&ModalitiesInStudy=CT&limit=50" - >"$RUN/queries.tsv"
