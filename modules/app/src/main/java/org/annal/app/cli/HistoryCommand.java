@@ -114,7 +114,10 @@ public final class HistoryCommand implements Callable<Integer> {
     }
     if (type.startsWith("StudyAccessed")) {
       JsonNode a = d.path("access");
-      return a.path("how").asText() + " to " + a.path("destinationAeTitle").asText() + ": "
+      // DICOMweb answers the client itself: name the resource it asked for instead.
+      String where = a.hasNonNull("destinationAeTitle") ? " to " + a.path("destinationAeTitle").asText()
+          : a.hasNonNull("resource") ? " " + a.path("resource").asText() : "";
+      return a.path("how").asText() + where + ": "
           + a.path("completed").size() + " sent, " + a.path("failed").size() + " failed, status "
           + a.path("status").asText();
     }

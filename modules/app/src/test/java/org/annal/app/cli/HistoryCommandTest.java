@@ -25,9 +25,17 @@ class HistoryCommandTest {
           "actor":{"callingAeTitle":"VIEWER","peerAddress":"10.0.0.9:5000"},
           "details":{"access":{"how":"C-GET","destinationAeTitle":"VIEWER",
             "completed":["1.2.3.4.5"],"failed":[],"status":"0000"}},
-          "prevHash":"0123456789abcdef0123","hash":"fedcba9876543210fedc"}]}""";
+          "prevHash":"0123456789abcdef0123","hash":"fedcba9876543210fedc"},
+         {"sequenceNr":3,"timestamp":"2026-11-30T10:06:00Z","type":"StudyAccessed/1",
+          "actor":{"callingAeTitle":"WADO-RS","peerAddress":"10.0.0.7:6000"},
+          "details":{"access":{"how":"WADO-RS","destinationAeTitle":null,
+            "resource":"/dicom-web/studies/1.2.3","completed":["1.2.3.4.5"],"failed":[],
+            "status":"200"}},
+          "prevHash":"fedcba9876543210fedc","hash":"00112233445566778899"}]}""";
     List<String> lines = HistoryCommand.table(new ObjectMapper().readTree(json)).lines().toList();
-    assertEquals(3, lines.size());
+    assertEquals(4, lines.size());
+    assertTrue(lines.get(3).contains("WADO-RS /dicom-web/studies/1.2.3: 1 sent, 0 failed, "
+        + "status 200"), lines.get(3));
     assertTrue(lines.get(1).contains("InstanceStored/1") && lines.get(1).contains("CT01@10.0.0.5")
         && lines.get(1).contains("stored 1.2.3.4.5") && lines.get(1).endsWith("0123456789ab"),
         lines.get(1));
