@@ -27,6 +27,7 @@ QIDO_STUDIES=0
 QIDO_PER_STUDY=20
 QIDO_ROUNDS=100
 QIDO_WARMUP=10
+SETTLE=300
 SEED=11
 WARMUP=500
 WORK=${ANNAL_DICOMWEB_BENCH_DIR:-${TMPDIR:-/tmp}/annal-dicomweb-bench}
@@ -52,6 +53,8 @@ usage: $0 [options]
   --qido-studies S            metadata-only studies stored before QIDO (default $QIDO_STUDIES)
   --qido-instances-per-study  their instances each (default $QIDO_PER_STUDY)
   --qido-rounds N             timed rounds of the QIDO queries (default $QIDO_ROUNDS)
+  --settle S                  before QIDO, wait until the 1-minute load is below the core count,
+                              at most S seconds (default $SETTLE)
   --work DIR                  data sets (cached) and run directories (default $WORK)
   --keep                      keep the node's data directory
 EOF
@@ -68,6 +71,7 @@ while (( $# )); do
     --qido-studies) QIDO_STUDIES=$2; shift 2 ;;
     --qido-instances-per-study) QIDO_PER_STUDY=$2; shift 2 ;;
     --qido-rounds) QIDO_ROUNDS=$2; shift 2 ;;
+    --settle) SETTLE=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -257,9 +261,17 @@ if [[ -n $QIDO_SET ]]; then
   await_indexed "$QIDO_SET"
 fi
 total=$(( 2 * INSTANCES + 2 * WARMUP + RETRIEVE_INSTANCES + QIDO_STUDIES * QIDO_PER_STUDY ))
+# Let the node finish what the stores left (index commits, Cassandra flushes and compactions):
+# the queries are timed on a node at rest, at most --settle seconds after the last store.
+log "waiting for the machine to settle (1-minute load below $(nproc), at most ${SETTLE}s)"
+for _ in $(seq 1 "$SETTLE"); do
+  awk -v n="$(nproc)" '{ exit !($1 < n) }' /proc/loadavg && break
+  sleep 1
+done
 # SyntheticCt's Patient IDs are SYN<seed>-<n>: the retrieved study's patient has one study.
 printf '%s\t%s\n' "/studies?PatientID=SYN$((SEED + 2))-00001" 1 "/studies?PatientName=S*&limit=50" - \
   "/studies?StudyDate=19900101-20301231&ModalitiesInStudy=CT&limit=50" - >"$RUN/queries.tsv"
+qido_load=$(cut -d' ' -f1 /proc/loadavg)
 qido=$(python3 "$REPO/load-tests/dicomweb/qido_client.py" "$BASE" "$RUN/queries.tsv" \
   "$QIDO_ROUNDS" "$QIDO_WARMUP")
 
@@ -275,7 +287,7 @@ qido=$(python3 "$REPO/load-tests/dicomweb/qido_client.py" "$BASE" "$RUN/queries.
   echo "retrieve ($RETRIEVE_INSTANCES instances, best of $RETRIEVES)"
   printf '  C-GET    %7.1f MB/s\n  WADO-RS  %7.1f MB/s  (ratio WADO/C-GET %.2f)\n' "$best_get" \
     "$best_wado" "$(echo "$best_wado / $best_get" | bc -l)"
-  echo "QIDO-RS over one connection, $total instances in the archive, $QIDO_ROUNDS rounds"
+  echo "QIDO-RS over one connection, $total instances in the archive, $QIDO_ROUNDS rounds, load at start $qido_load"
   echo "$qido" | jq -r '"  \(.query)  p50 \(.p50_ms) ms  p99 \(.p99_ms) ms  (n=\(.n))"'
 } | tee "$RESULTS"
 log "results in $RESULTS"
