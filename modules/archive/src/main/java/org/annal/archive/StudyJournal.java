@@ -35,7 +35,8 @@ import org.apache.pekko.stream.javadsl.Source;
  * journal), which every Study event carries.
  */
 public final class StudyJournal {
-  private static final String PREFIX = Study.ENTITY_KEY.name() + "|";
+  /** What every study's persistence id starts with ({@link Study#persistenceId}). */
+  public static final String PREFIX = Study.ENTITY_KEY.name() + "|";
 
   private final ActorSystem<?> system;
   private final ReadJournal journal;
@@ -131,8 +132,7 @@ public final class StudyJournal {
    *
    * @param offset where the feed resumes after this event ({@code after} of the next page)
    */
-  public record Change(Offset offset, String persistenceId, long sequenceNr, Study.Event event,
-      String hash) {}
+  public record Change(Offset offset, String persistenceId, long sequenceNr, Study.Event event) {}
 
   /**
    * The next {@code limit} events of all studies after {@code after}, in journal offset order (the
@@ -153,12 +153,10 @@ public final class StudyJournal {
           sorted.sort(Comparator.comparing(EventEnvelope::offset, StudyJournal::compareOffsets)
               .thenComparing(EventEnvelope::persistenceId)
               .thenComparingLong(EventEnvelope::sequenceNr));
-          // Only the page is hashed: up to eight tags' worth of events were read for it.
           List<Change> page = new ArrayList<>();
           for (EventEnvelope envelope : sorted.subList(0, Math.min(limit, sorted.size()))) {
-            Study.Event event = (Study.Event) envelope.event();
             page.add(new Change(envelope.offset(), envelope.persistenceId(),
-                envelope.sequenceNr(), event, EventHashing.hash(event)));
+                envelope.sequenceNr(), (Study.Event) envelope.event()));
           }
           return List.copyOf(page);
         });

@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.annal.http.impl.HttpErrors;
 import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -23,7 +23,6 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
-import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,7 +94,7 @@ public final class ApiRoutes extends AllDirectives {
             path("history", () -> get(() -> history(uid))),
             path(PathMatchers.segment("instances").slash(PathMatchers.segment()),
                 sop -> get(() -> instance(uid, sop))))))));
-    return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> api));
+    return handleExceptions(exceptions(), () -> handleRejections(HttpErrors.rejections(), () -> api));
   }
 
   private Route health() {
@@ -123,7 +122,7 @@ public final class ApiRoutes extends AllDirectives {
   /** 400 for a malformed UID (never looked up), else 200 with the JSON found or 404. */
   private Route studyJson(String uid, Supplier<CompletionStage<Optional<JsonNode>>> lookup) {
     if (!UidSyntax.isValid(uid)) {
-      return error(StatusCodes.BAD_REQUEST, "not a valid DICOM UID (PS3.5 §9.1): " + clip(uid));
+      return error(StatusCodes.BAD_REQUEST, "not a valid DICOM UID (PS3.5 §9.1): " + HttpErrors.clip(uid));
     }
     return onSuccess(lookup.get(), (Optional<JsonNode> found) -> found
         .map(s -> json(StatusCodes.OK, s))
@@ -133,11 +132,9 @@ public final class ApiRoutes extends AllDirectives {
   private Route studyAsOf(String uid, String asOf) {
     Instant at;
     try {
-      at = asOf.matches("[0-9]{1,15}") ? Instant.ofEpochMilli(Long.parseLong(asOf))
-          : Instant.parse(asOf);
-    } catch (DateTimeParseException e) {
-      return error(StatusCodes.BAD_REQUEST, "asOf is neither an ISO-8601 instant "
-          + "(2026-11-30T10:00:00Z) nor epoch milliseconds: " + clip(asOf));
+      at = HttpErrors.instant("asOf", asOf);
+    } catch (IllegalArgumentException e) {
+      return error(StatusCodes.BAD_REQUEST, e.getMessage());
     }
     return studyJson(uid, () -> studies.findAsOf(uid, at));
   }
@@ -151,13 +148,13 @@ public final class ApiRoutes extends AllDirectives {
     }
     if (limit < 1 || limit > 1000) {
       return error(StatusCodes.BAD_REQUEST, "limit must be 1..1000: "
-          + clip(limitParam.orElse("")));
+          + HttpErrors.clip(limitParam.orElse("")));
     }
     CompletionStage<JsonNode> page;
     try {
       page = studies.changes(after, limit);
     } catch (IllegalArgumentException e) {
-      return error(StatusCodes.BAD_REQUEST, clip(e.getMessage()));
+      return error(StatusCodes.BAD_REQUEST, HttpErrors.clip(e.getMessage()));
     }
     return onSuccess(page, body -> json(StatusCodes.OK, body));
   }
@@ -169,7 +166,7 @@ public final class ApiRoutes extends AllDirectives {
   private Route instance(String studyUid, String sopUid) {
     if (!UidSyntax.isValid(studyUid) || !UidSyntax.isValid(sopUid)) {
       return error(StatusCodes.BAD_REQUEST, "not a valid DICOM UID (PS3.5 §9.1): "
-          + clip(UidSyntax.isValid(studyUid) ? sopUid : studyUid));
+          + HttpErrors.clip(UidSyntax.isValid(studyUid) ? sopUid : studyUid));
     }
     CompletionStage<Optional<InstanceFiles.InstanceFile>> opened;
     try {
@@ -201,11 +198,7 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   private Route error(StatusCode status, String message) {
-    ObjectNode body = mapper.createObjectNode()
-        .put("status", status.intValue())
-        .put("error", status.reason())
-        .put("message", message);
-    return json(status, body);
+    return HttpErrors.error(status, message);
   }
 
   private ExceptionHandler exceptions() {
@@ -215,27 +208,5 @@ public final class ApiRoutes extends AllDirectives {
           return error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error: " + e.getClass().getSimpleName());
         })
         .build();
-  }
-
-  /** The default rejections (404, 405, ...) with their text wrapped in the same JSON shape. */
-  private RejectionHandler rejections() {
-    return RejectionHandler.defaultHandler()
-        .mapRejectionResponse(response -> {
-          if (response.entity().getContentType().mediaType().toString().startsWith("application/json")) {
-            return response;
-          }
-          String text = response.entity() instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict strict
-              ? strict.getData().utf8String() : response.status().reason();
-          ObjectNode body = mapper.createObjectNode()
-              .put("status", response.status().intValue())
-              .put("error", response.status().reason())
-              .put("message", text);
-          return response.withEntity(org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON,
-              body.toString());
-        });
-  }
-
-  private static String clip(String s) {
-    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
   }
 }

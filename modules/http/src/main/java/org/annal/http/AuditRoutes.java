@@ -1,16 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.annal.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import org.annal.http.impl.HttpErrors;
 import org.apache.pekko.http.javadsl.model.ContentType;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -37,7 +34,6 @@ final class AuditRoutes extends AllDirectives {
   private static final ContentType XML = MediaTypes.APPLICATION_XML.toContentType(HttpCharsets.UTF_8);
 
   private final AuditTrail trail;
-  private final ObjectMapper mapper = new ObjectMapper();
 
   AuditRoutes(AuditTrail trail) {
     this.trail = trail;
@@ -70,7 +66,7 @@ final class AuditRoutes extends AllDirectives {
     }
     if (limit < 1 || limit > MAX_LIMIT) {
       return error(StatusCodes.BAD_REQUEST, "limit must be 1.." + MAX_LIMIT + ": "
-          + clip(limitParam.orElse("")));
+          + HttpErrors.clip(limitParam.orElse("")));
     }
     CompletionStage<byte[]> document;
     try {
@@ -98,26 +94,11 @@ final class AuditRoutes extends AllDirectives {
 
   /** ISO-8601 instant or epoch milliseconds, as {@code asOf} takes them. */
   static Instant instant(String name, Optional<String> value) {
-    String v = value.orElseThrow(() -> new IllegalArgumentException(name + " is required: an "
-        + "ISO-8601 instant (2026-11-30T10:00:00Z) or epoch milliseconds"));
-    try {
-      return v.matches("[0-9]{1,15}") ? Instant.ofEpochMilli(Long.parseLong(v)) : Instant.parse(v);
-    } catch (DateTimeException e) {
-      throw new IllegalArgumentException(name + " is neither an ISO-8601 instant "
-          + "(2026-11-30T10:00:00Z) nor epoch milliseconds: " + clip(v));
-    }
+    return HttpErrors.instant(name, value.orElseThrow(() -> new IllegalArgumentException(name
+        + " is required: an ISO-8601 instant (2026-11-30T10:00:00Z) or epoch milliseconds")));
   }
 
   private Route error(StatusCode status, String message) {
-    ObjectNode body = mapper.createObjectNode()
-        .put("status", status.intValue())
-        .put("error", status.reason())
-        .put("message", message);
-    return complete(HttpResponse.create().withStatus(status)
-        .withEntity(ContentTypes.APPLICATION_JSON, body.toString()));
-  }
-
-  private static String clip(String s) {
-    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    return HttpErrors.error(status, message);
   }
 }

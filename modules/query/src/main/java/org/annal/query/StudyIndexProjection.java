@@ -76,17 +76,9 @@ public final class StudyIndexProjection {
   }
 
   /**
-   * Starts the eight tag projections on this node, writing into {@code repository}. Creates the
-   * offset table if needed first.
-   */
-  public static StudyIndexProjection init(ActorSystem<?> system, StudyIndexRepository repository,
-      QuerySettings settings, String nodeId) {
-    return init(system, repository, settings, nodeId, ChainHeadCheckpoints.NONE);
-  }
-
-  /**
-   * As {@link #init(ActorSystem, StudyIndexRepository, QuerySettings, String)}, also offering each
-   * group's newest chain head per study to {@code heads}.
+   * Starts the eight tag projections on this node, writing into {@code repository} and offering
+   * each group's newest chain head per study to {@code heads} ({@link ChainHeadCheckpoints#NONE}:
+   * none). Creates the offset table if needed first.
    */
   public static StudyIndexProjection init(ActorSystem<?> system, StudyIndexRepository repository,
       QuerySettings settings, String nodeId, ChainHeadCheckpoints heads) {

@@ -14,8 +14,10 @@ import org.annal.app.impl.CassandraBackend;
 import org.annal.app.impl.JournalChainReader;
 import org.annal.app.impl.LogFiles;
 import org.annal.app.impl.Progress;
+import org.annal.archive.Study;
 import org.annal.archive.StudyChainAudit;
 import org.annal.archive.StudyChainAudit.Checkpoint;
+import org.annal.http.UidSyntax;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -70,8 +72,7 @@ public final class AuditVerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (which.studyUid != null && !which.studyUid.matches("[0-9]+(\\.[0-9]+)*")
-        || which.studyUid != null && which.studyUid.length() > 64) {
+    if (which.studyUid != null && !UidSyntax.isValid(which.studyUid)) {
       throw new ParameterException(spec.commandLine(),
           "not a UID (digits and dots, at most 64 characters): " + which.studyUid);
     }
@@ -103,7 +104,7 @@ public final class AuditVerifyCommand implements Callable<Integer> {
         studies.addAll(get(reader.studiesInJournal()));
         studies.addAll(checkpoints.keySet());
       } else {
-        String pid = JournalChainReader.persistenceId(which.studyUid);
+        String pid = Study.persistenceId(which.studyUid).id();
         Optional<Optional<Checkpoint>> one = get(reader.checkpoint(pid));
         haveTable = one.isPresent();
         checkpoints = one.flatMap(c -> c).map(c -> Map.of(pid, c)).orElse(Map.of());

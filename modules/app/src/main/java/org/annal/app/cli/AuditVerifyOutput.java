@@ -9,10 +9,10 @@ import java.io.UncheckedIOException;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
-import org.annal.app.impl.JournalChainReader;
 import org.annal.archive.StudyChainAudit.Finding;
 import org.annal.archive.StudyChainAudit.Kind;
 import org.annal.archive.StudyChainAudit.Result;
+import org.annal.archive.StudyJournal;
 
 /**
  * What {@code annal audit verify} prints, one study at a time (nothing is held but counts): a
@@ -112,7 +112,7 @@ final class AuditVerifyOutput {
     }
     out.println(String.format(Locale.ROOT, "%-8s %7d  %10s  %s", status, r.events(),
         r.checkpoint().map(c -> Long.toString(c.sequenceNr())).orElse("-"),
-        JournalChainReader.studyUid(r.persistenceId())));
+        StudyJournal.studyUidOf(r.persistenceId())));
     for (Finding f : r.findings()) {
       out.println(String.format(Locale.ROOT, "          %-19s %s", f.kind(), f.detail()));
     }
@@ -132,7 +132,7 @@ final class AuditVerifyOutput {
   private void writeJson(Result r, String status) throws IOException {
     startJson();
     json.writeStartObject();
-    json.writeStringField("studyInstanceUid", JournalChainReader.studyUid(r.persistenceId()));
+    json.writeStringField("studyInstanceUid", StudyJournal.studyUidOf(r.persistenceId()));
     json.writeStringField("status", status);
     json.writeNumberField("events", r.events());
     json.writeNumberField("lastSequenceNr", r.lastSequenceNr());

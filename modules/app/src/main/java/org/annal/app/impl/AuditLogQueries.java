@@ -125,7 +125,8 @@ public final class AuditLogQueries {
 
   /** One audit log line as a query; null if it is not a C-FIND line or does not parse. */
   QueryAudit.Query parse(String line) {
-    if (line.isBlank()) {
+    // Cheap test first: only C-FIND lines are worth building a JSON tree for.
+    if (line.isBlank() || !line.contains("C-FIND")) {
       return null;
     }
     JsonNode json;

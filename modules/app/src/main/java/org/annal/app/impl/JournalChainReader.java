@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.annal.archive.Study;
+import org.annal.archive.StudyJournal;
 import org.annal.archive.StudyChainAudit;
 import org.annal.archive.StudyChainAudit.Checkpoint;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -39,8 +40,6 @@ import scala.util.Try;
  * journal's read profile (QUORUM, LOCAL_QUORUM in production).
  */
 public final class JournalChainReader {
-  private static final String PREFIX = Study.ENTITY_KEY.name() + "|";
-
   private final ActorSystem<?> system;
   private final CassandraSession session;
   private final Serialization serialization;
@@ -71,22 +70,12 @@ public final class JournalChainReader {
     return heads.qualifiedTable();
   }
 
-  /** The persistence id of a study. */
-  public static String persistenceId(String studyInstanceUid) {
-    return PREFIX + studyInstanceUid;
-  }
-
-  /** The Study Instance UID of a study's persistence id. */
-  public static String studyUid(String persistenceId) {
-    return persistenceId.substring(PREFIX.length());
-  }
-
   /** Every study persistence id with at least one row in the journal, sorted. */
   public CompletionStage<SortedSet<String>> studiesInJournal() {
     return session.select(statement("SELECT DISTINCT persistence_id, partition_nr FROM "
             + messages))
         .map(row -> row.getString("persistence_id"))
-        .filter(id -> id.startsWith(PREFIX))
+        .filter(id -> id.startsWith(StudyJournal.PREFIX))
         .runWith(Sink.fold(new TreeSet<String>(), (set, id) -> {
           set.add(id);
           return set;
@@ -101,7 +90,7 @@ public final class JournalChainReader {
   public CompletionStage<Optional<Map<String, Checkpoint>>> checkpoints() {
     return session.select(statement("SELECT persistence_id, sequence_nr, hash FROM "
             + heads.qualifiedTable()))
-        .filter(row -> row.getString("persistence_id").startsWith(PREFIX))
+        .filter(row -> row.getString("persistence_id").startsWith(StudyJournal.PREFIX))
         .runWith(Sink.fold(new HashMap<String, Checkpoint>(), (map, row) -> {
           map.put(row.getString("persistence_id"),
               new Checkpoint(row.getLong("sequence_nr"), row.getString("hash")));

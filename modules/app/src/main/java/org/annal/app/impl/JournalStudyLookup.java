@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionStage;
 import org.annal.http.StudyLookup;
 import org.annal.archive.Sender;
 import org.annal.archive.Study;
+import org.annal.archive.StudyChainAudit;
 import org.annal.archive.StudyJournal;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.query.Offset;
@@ -84,7 +85,7 @@ public final class JournalStudyLookup implements StudyLookup {
             .put("sequenceNr", c.sequenceNr())
             .put("timestamp", Instant.ofEpochMilli(c.event().at()).toString())
             .put("type", typeOf(c.event()))
-            .put("hash", c.hash());
+            .put("hash", StudyChainAudit.hash(c.event())); // only the feed shows it
       }
       body.put("next", next);
       return body;

@@ -45,7 +45,7 @@ public final class AuditXml {
   }
 
   /** As {@link #document}, onto {@code out} (not closed). */
-  public static void write(OutputStream out, Map<String, String> rootAttributes,
+  private static void write(OutputStream out, Map<String, String> rootAttributes,
       List<AuditMessage> messages) {
     try {
       XMLStreamWriter w = XMLOutputFactory.newFactory().createXMLStreamWriter(out, "UTF-8");
@@ -71,7 +71,7 @@ public final class AuditXml {
   }
 
   /** One {@code AuditMessage} element (PS3.15 §A.5.1) at the writer's position. */
-  public static void message(XMLStreamWriter w, AuditMessage m) throws XMLStreamException {
+  private static void message(XMLStreamWriter w, AuditMessage m) throws XMLStreamException {
     w.writeStartElement("AuditMessage");
 
     w.writeStartElement("EventIdentification");

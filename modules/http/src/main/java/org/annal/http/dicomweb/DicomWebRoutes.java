@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.annal.http.UidSyntax;
-import org.annal.http.dicomweb.impl.DicomWebErrors;
+import org.annal.http.impl.HttpErrors;
 import org.annal.query.QueryRetrieveLevel;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -17,7 +17,6 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
-import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,9 +68,9 @@ public final class DicomWebRoutes extends AllDirectives {
   public Route route() {
     // Rejections are handled inside each prefix: other paths must stay unmatched for /api.
     return cors(() -> handleExceptions(exceptions(), () -> concat(
-        pathPrefix("dicom-web", () -> handleRejections(rejections(), () ->
+        pathPrefix("dicom-web", () -> handleRejections(HttpErrors.rejections(), () ->
             withRequest(this::dicomWeb))),
-        path("wado", () -> handleRejections(rejections(), () ->
+        path("wado", () -> handleRejections(HttpErrors.rejections(), () ->
             get(() -> withRequest(wadoUri::route)))))));
   }
 
@@ -128,15 +127,15 @@ public final class DicomWebRoutes extends AllDirectives {
     } catch (NumberFormatException e) {
       // below
     }
-    return DicomWebErrors.error(StatusCodes.BAD_REQUEST,
-        "a rendered frame is one frame number from 1: " + WadoRs.clip(frame));
+    return HttpErrors.error(StatusCodes.BAD_REQUEST,
+        "a rendered frame is one frame number from 1: " + HttpErrors.clip(frame));
   }
 
   /** The next path segment as a UID; 400 when it is not one. */
   private Route uid(Function<String, Route> then) {
     return pathPrefix(PathMatchers.segment(), s -> UidSyntax.isValid(s) ? then.apply(s)
-        : DicomWebErrors.error(StatusCodes.BAD_REQUEST,
-            "not a valid DICOM UID (PS3.5 §9.1): " + WadoRs.clip(s)));
+        : HttpErrors.error(StatusCodes.BAD_REQUEST,
+            "not a valid DICOM UID (PS3.5 §9.1): " + HttpErrors.clip(s)));
   }
 
   private Route withRequest(Function<WadoRequest, Route> inner) {
@@ -198,19 +197,8 @@ public final class DicomWebRoutes extends AllDirectives {
     return ExceptionHandler.newBuilder().matchAny(e -> {
       log.atWarn().addKeyValue("event", "dicomweb_error").setCause(e)
           .log("DICOMweb request failed: {}", e.toString());
-      return DicomWebErrors.error(StatusCodes.INTERNAL_SERVER_ERROR,
+      return HttpErrors.error(StatusCodes.INTERNAL_SERVER_ERROR,
           "internal error: " + e.getClass().getSimpleName());
     }).build();
-  }
-
-  private RejectionHandler rejections() {
-    return RejectionHandler.defaultHandler().mapRejectionResponse(response -> {
-      if (response.entity().getContentType().mediaType().toString().startsWith("application/json")) {
-        return response;
-      }
-      String text = response.entity() instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict s
-          ? s.getData().utf8String() : response.status().reason();
-      return DicomWebErrors.response(response.status(), text).addHeaders(response.getHeaders());
-    });
   }
 }

@@ -17,7 +17,7 @@ import org.annal.dicom.ElementDictionary;
 import org.annal.dicom.Tag;
 import org.annal.dicom.Vr;
 import org.annal.dicom.json.DicomJson;
-import org.annal.http.dicomweb.impl.DicomWebErrors;
+import org.annal.http.impl.HttpErrors;
 import org.annal.query.FindResult;
 import org.annal.query.QueryException;
 import org.annal.query.QueryRetrieveLevel;
@@ -62,9 +62,6 @@ public final class QidoRs extends AllDirectives {
       QueryRetrieveLevel.IMAGE, List.of(Tag.ImageType, Tag.ContentDate, Tag.ContentTime,
           Tag.PhotometricInterpretation));
 
-  private static final Set<String> CONTROL =
-      Set.of("limit", "offset", "includefield", "fuzzymatching", "accept", "charset");
-
   private final DicomWebArchive archive;
   private final Executor blocking;
 
@@ -85,14 +82,14 @@ public final class QidoRs extends AllDirectives {
       try {
         search = Search.parse(level, studyUid, seriesUid, params);
       } catch (IllegalArgumentException e) {
-        return DicomWebErrors.error(StatusCodes.BAD_REQUEST, e.getMessage());
+        return HttpErrors.error(StatusCodes.BAD_REQUEST, e.getMessage());
       }
       CompletableFuture<HttpResponse> answer = CompletableFuture.supplyAsync(
           () -> answer(search, baseUrl), blocking);
       return completeWithFuture(answer.exceptionally(e -> {
         Throwable cause = e.getCause() != null ? e.getCause() : e;
         if (cause instanceof QueryException q) {
-          return DicomWebErrors.response(StatusCodes.BAD_REQUEST, q.getMessage());
+          return HttpErrors.response(StatusCodes.BAD_REQUEST, q.getMessage());
         }
         throw new java.util.concurrent.CompletionException(cause);
       }));
@@ -178,9 +175,6 @@ public final class QidoRs extends AllDirectives {
             }
           }
           default -> {
-            if (CONTROL.contains(name)) {
-              break;
-            }
             int tag = tagOf(name);
             putKey(id, tag, value);
           }
@@ -248,12 +242,12 @@ public final class QidoRs extends AllDirectives {
         tag = (int) Long.parseLong(name, 16);
       } else if (name.contains(".")) {
         throw new IllegalArgumentException("attribute paths (sequence matching) are not "
-            + "supported by QIDO-RS here: " + clip(name));
+            + "supported by QIDO-RS here: " + HttpErrors.clip(name));
       } else {
         tag = ElementDictionary.tagOf(name);
       }
       if (tag == -1 || ElementDictionary.vrOf(tag) == null) {
-        throw new IllegalArgumentException("unknown query parameter or attribute: " + clip(name));
+        throw new IllegalArgumentException("unknown query parameter or attribute: " + HttpErrors.clip(name));
       }
       return tag;
     }
@@ -267,11 +261,8 @@ public final class QidoRs extends AllDirectives {
       } catch (NumberFormatException e) {
         // below
       }
-      throw new IllegalArgumentException(name + " must be a non-negative integer: " + clip(value));
+      throw new IllegalArgumentException(name + " must be a non-negative integer: " + HttpErrors.clip(value));
     }
 
-    private static String clip(String s) {
-      return s.length() > 64 ? s.substring(0, 64) + "..." : s;
-    }
   }
 }

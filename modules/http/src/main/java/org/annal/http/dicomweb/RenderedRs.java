@@ -3,13 +3,14 @@ package org.annal.http.dicomweb;
 
 import java.awt.image.BufferedImage;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.Map;
 import org.annal.dicom.DicomFile;
 import org.annal.dicom.Tag;
 import org.annal.dicom.image.Frames;
 import org.annal.dicom.image.Renderer;
 import org.annal.dicom.image.UnsupportedRenderingException;
-import org.annal.http.dicomweb.impl.DicomWebErrors;
+import org.annal.http.impl.HttpErrors;
 import org.annal.http.dicomweb.impl.MediaRanges;
 import org.annal.http.dicomweb.impl.ReadInstances;
 import org.annal.query.IndexedInstance;
@@ -48,43 +49,55 @@ public final class RenderedRs extends AllDirectives {
   /** @param how {@code WADO-RS} or {@code WADO-URI}, as the access record names it */
   Route rendered(String studyUid, String seriesUid, String sopUid, Integer frame,
       WadoRequest request, Map<String, String> params, boolean thumbnail, String how) {
+    // A series' or study's thumbnail is its first instance's: only that one is read (and recorded).
+    return withAsk(request, params, thumbnail, ask ->
+        wado.withInstances(studyUid, seriesUid, sopUid, request, how, true, read -> {
+          IndexedInstance first = read.instances().get(0);
+          return onSuccess(read.parsed(first), file -> render(read, first, file,
+              frame == null ? 1 : frame, ask));
+        }));
+  }
+
+  /** What a rendered request asks for: the image type and the rendering options. */
+  record Ask(ContentType type, Renderer.Options options) {}
+
+  /** {@code then} with the request's {@link Ask}, or 406 / 400 when it cannot be served. */
+  Route withAsk(WadoRequest request, Map<String, String> params, boolean thumbnail,
+      Function<Ask, Route> then) {
     ContentType type = imageType(request.accept());
     if (type == null) {
-      return DicomWebErrors.error(StatusCodes.NOT_ACCEPTABLE, "rendered images are image/jpeg "
+      return HttpErrors.error(StatusCodes.NOT_ACCEPTABLE, "rendered images are image/jpeg "
           + "or image/png, which the request does not accept: " + request.accept());
     }
     Renderer.Options options;
     try {
       options = options(params, thumbnail);
     } catch (IllegalArgumentException e) {
-      return DicomWebErrors.error(StatusCodes.BAD_REQUEST, e.getMessage());
+      return HttpErrors.error(StatusCodes.BAD_REQUEST, e.getMessage());
     }
-    // A series' or study's thumbnail is its first instance's: only that one is read (and recorded).
-    return wado.withInstances(studyUid, seriesUid, sopUid, request, how, true, read -> {
-      IndexedInstance first = read.instances().get(0);
-      return onSuccess(read.parsed(first), file -> render(read, first, file,
-          frame == null ? 1 : frame, options, type));
-    });
+    return then.apply(new Ask(type, options));
   }
 
-  private Route render(ReadInstances read, IndexedInstance instance, DicomFile file, int frame,
-      Renderer.Options options, ContentType type) {
+  /** Frame {@code frame} of an instance already read into {@code file}, as {@code ask} says. */
+  Route render(ReadInstances read, IndexedInstance instance, DicomFile file, int frame,
+      Ask ask) {
     if (!file.dataset().contains(Tag.PixelData)) {
       read.finish(406);
-      return DicomWebErrors.error(StatusCodes.NOT_ACCEPTABLE, "instance "
+      return HttpErrors.error(StatusCodes.NOT_ACCEPTABLE, "instance "
           + instance.sopInstanceUid() + " has no pixel data to render");
     }
-    if (frame > Frames.count(file.dataset())) {
+    int frames = Frames.count(file.dataset());
+    if (frame > frames) {
       read.finish(404);
-      return DicomWebErrors.error(StatusCodes.NOT_FOUND, "instance " + instance.sopInstanceUid()
-          + " has " + Frames.count(file.dataset()) + " frame(s), no frame " + frame);
+      return HttpErrors.error(StatusCodes.NOT_FOUND, "instance " + instance.sopInstanceUid()
+          + " has " + frames + " frame(s), no frame " + frame);
     }
     CompletableFuture<Object> job = read.async(() -> {
       try {
         BufferedImage image = Renderer.render(file.dataset(), file.transferSyntaxUid(), frame,
-            options);
-        return type == DicomWebMedia.PNG ? Renderer.png(image)
-            : Renderer.jpeg(image, options.quality());
+            ask.options());
+        return ask.type() == DicomWebMedia.PNG ? Renderer.png(image)
+            : Renderer.jpeg(image, ask.options().quality());
       } catch (UnsupportedRenderingException e) {
         return e;
       }
@@ -92,12 +105,12 @@ public final class RenderedRs extends AllDirectives {
     return onSuccess(job, result -> {
       if (result instanceof UnsupportedRenderingException e) {
         read.finish(406);
-        return DicomWebErrors.error(StatusCodes.NOT_ACCEPTABLE, e.getMessage());
+        return HttpErrors.error(StatusCodes.NOT_ACCEPTABLE, e.getMessage());
       }
       read.sent(instance);
       read.finish(200);
       return complete(HttpResponse.create().withEntity(
-          HttpEntities.create(type, (byte[]) result)));
+          HttpEntities.create(ask.type(), (byte[]) result)));
     });
   }
 

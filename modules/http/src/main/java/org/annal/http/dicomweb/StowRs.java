@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.annal.http.dicomweb;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -21,6 +20,7 @@ import org.annal.dicom.net.CStoreHandler;
 import org.annal.dicom.net.CStoreRq;
 import org.annal.dicom.net.DimseStatus;
 import org.annal.http.UidSyntax;
+import org.annal.http.impl.HttpErrors;
 import org.annal.http.dicomweb.impl.PartFailure;
 import org.annal.http.dicomweb.impl.PartHead;
 import org.annal.http.dicomweb.impl.PartReader;
@@ -38,7 +38,6 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaType;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.Multipart;
-import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Accept;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -142,13 +141,11 @@ public final class StowRs extends AllDirectives {
   /** The DICOM JSON Model (PS3.18 Annex F); JSON text is UTF-8 (RFC 8259). */
   static final MediaType.WithFixedCharset DICOM_JSON =
       MediaTypes.applicationWithFixedCharset("dicom+json", HttpCharsets.UTF_8);
-  private static final String APPLICATION_DICOM = "application/dicom";
 
   private final CStoreHandler store;
   private final String aeTitle;
   private final long maxPartBytes;
   private final int headBytes;
-  private final ObjectMapper mapper = new ObjectMapper();
 
   /**
    * @param store the archive's C-STORE handler: a STOW-RS store takes exactly the path and promises
@@ -183,23 +180,23 @@ public final class StowRs extends AllDirectives {
 
   private Route store(String baseUrl, String studyUid) {
     if (studyUid != null && !UidSyntax.isValid(studyUid)) {
-      return complete(error(StatusCodes.BAD_REQUEST, ContentTypes.APPLICATION_JSON,
-          "not a valid DICOM UID (PS3.5 §9.1): " + clip(studyUid)));
+      return HttpErrors.error(StatusCodes.BAD_REQUEST,
+          "not a valid DICOM UID (PS3.5 §9.1): " + HttpErrors.clip(studyUid));
     }
     return withoutSizeLimit(() -> withoutRequestTimeout(() -> extractRequest(request -> {
       Optional<ContentType> answerType = answerType(request);
       if (answerType.isEmpty()) {
-        return complete(error(StatusCodes.NOT_ACCEPTABLE, ContentTypes.APPLICATION_JSON,
-            "STOW-RS answers application/dicom+json or application/json; Accept allows neither"));
+        return HttpErrors.error(StatusCodes.NOT_ACCEPTABLE,
+            "STOW-RS answers application/dicom+json or application/json; Accept allows neither");
       }
       String unsupported = unsupportedContentType(request);
       if (unsupported != null) {
-        return complete(error(StatusCodes.UNSUPPORTED_MEDIA_TYPE, answerType.get(), unsupported));
+        return HttpErrors.error(StatusCodes.UNSUPPORTED_MEDIA_TYPE, unsupported);
       }
       return extractMaterializer(mat -> onComplete(
           receive(request, baseUrl, studyUid, answerType.get(), mat),
-          tried -> complete(tried.isSuccess() ? tried.get() : internalError(tried.failed().get(),
-              answerType.get()))));
+          tried -> complete(tried.isSuccess() ? tried.get()
+              : internalError(tried.failed().get()))));
     })));
   }
 
@@ -208,8 +205,8 @@ public final class StowRs extends AllDirectives {
     AssociationInfo association = new AssociationInfo("stow-" + UUID.randomUUID(),
         CALLING_AE_TITLE, aeTitle, peerAddress(request), Instant.now());
     return multipart(request, mat).handle((multipart, malformed) -> malformed != null
-        ? CompletableFuture.completedFuture(error(StatusCodes.BAD_REQUEST, answerType,
-            "malformed multipart body: " + clip(message(malformed))))
+        ? CompletableFuture.completedFuture(HttpErrors.response(StatusCodes.BAD_REQUEST,
+            "malformed multipart body: " + HttpErrors.clip(message(malformed))))
         : storeAll(multipart, association, baseUrl, studyUid, answerType, mat))
         .thenCompose(answer -> answer);
   }
@@ -256,11 +253,11 @@ public final class StowRs extends AllDirectives {
           .addKeyValue("associationId", association.associationId())
           .log("STOW-RS body failed after {} part(s): {}", results.size(), failure.toString());
       if (results.stream().noneMatch(PartResult::stored)) {
-        return error(StatusCodes.BAD_REQUEST, answerType,
-            "malformed or truncated multipart body: " + clip(message(failure)));
+        return HttpErrors.response(StatusCodes.BAD_REQUEST,
+            "malformed or truncated multipart body: " + HttpErrors.clip(message(failure)));
       }
     } else if (results.isEmpty()) {
-      return error(StatusCodes.BAD_REQUEST, answerType, "the multipart body has no part");
+      return HttpErrors.response(StatusCodes.BAD_REQUEST, "the multipart body has no part");
     }
     ObjectNode body = StoreResponse.body(baseUrl, studyUid, results);
     return HttpResponse.create()
@@ -330,7 +327,7 @@ public final class StowRs extends AllDirectives {
         && type.subType().equalsIgnoreCase("dicom");
     if (!dicom && !type.equals(MediaTypes.TEXT_PLAIN)) {
       PartFailure f = new PartFailure(PartFailure.CANNOT_UNDERSTAND,
-          "part Content-Type " + type + " is not " + APPLICATION_DICOM);
+          "part Content-Type " + type + " is not " + DicomWebMedia.APPLICATION_DICOM);
       return bytes.runWith(Sink.ignore(), mat)
           .thenApply(done -> refused(association, null, f));
     }
@@ -405,7 +402,7 @@ public final class StowRs extends AllDirectives {
     }
     if (!head.studyInstanceUid().equals(studyUid)) {
       return new PartFailure(PartFailure.STUDY_INSTANCE_UID_MISMATCH, "the instance is of study "
-          + clip(head.studyInstanceUid()) + ", not of the study posted to " + studyUid);
+          + HttpErrors.clip(head.studyInstanceUid()) + ", not of the study posted to " + studyUid);
     }
     return null;
   }
@@ -483,14 +480,14 @@ public final class StowRs extends AllDirectives {
         type = p.getValue().trim().toLowerCase(Locale.ROOT);
       }
     }
-    if (type == null || type.equals(APPLICATION_DICOM)) {
+    if (type == null || type.equals(DicomWebMedia.APPLICATION_DICOM)) {
       return null;
     }
     if (type.equals("application/dicom+json") || type.equals("application/dicom+xml")) {
       return "STOW-RS of metadata and bulk data (type=\"" + type + "\", PS3.18 §10.5.1.2.2) is "
           + "not supported; send PS3.10 instances: multipart/related; type=\"application/dicom\"";
     }
-    return "multipart/related of type \"" + clip(type) + "\" is not supported; send "
+    return "multipart/related of type \"" + HttpErrors.clip(type) + "\" is not supported; send "
         + "multipart/related; type=\"application/dicom\"";
   }
 
@@ -501,20 +498,10 @@ public final class StowRs extends AllDirectives {
         .orElse(null);
   }
 
-  private HttpResponse error(StatusCode status, ContentType type, String message) {
-    ObjectNode body = mapper.createObjectNode()
-        .put("status", status.intValue())
-        .put("error", status.reason())
-        .put("message", message);
-    ContentType json = type.mediaType().equals(DICOM_JSON) ? ContentTypes.APPLICATION_JSON : type;
-    return HttpResponse.create().withStatus(status).withEntity(HttpEntities.create(json,
-        utf8(body)));
-  }
-
-  private HttpResponse internalError(Throwable e, ContentType type) {
+  private HttpResponse internalError(Throwable e) {
     log.atWarn().addKeyValue("event", "http_error").setCause(e)
         .log("STOW-RS request failed: {}", e.toString());
-    return error(StatusCodes.INTERNAL_SERVER_ERROR, type,
+    return HttpErrors.response(StatusCodes.INTERNAL_SERVER_ERROR,
         "internal error: " + e.getClass().getSimpleName());
   }
 
@@ -533,7 +520,4 @@ public final class StowRs extends AllDirectives {
     return s == null || s.isBlank();
   }
 
-  private static String clip(String s) {
-    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
-  }
 }

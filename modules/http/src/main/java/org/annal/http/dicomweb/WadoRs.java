@@ -5,23 +5,26 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.annal.dicom.Dataset;
 import org.annal.dicom.DicomFile;
 import org.annal.dicom.Element;
 import org.annal.dicom.Part10;
 import org.annal.dicom.Tag;
+import org.annal.dicom.TransferSyntax;
 import org.annal.dicom.Uid;
 import org.annal.dicom.image.Frames;
 import org.annal.dicom.json.DicomJson;
 import org.annal.http.InstanceFiles;
-import org.annal.http.dicomweb.impl.DicomWebErrors;
+import org.annal.http.impl.HttpErrors;
 import org.annal.http.dicomweb.impl.MediaRanges;
 import org.annal.http.dicomweb.impl.Multipart;
 import org.annal.http.dicomweb.impl.ReadInstances;
@@ -59,11 +62,6 @@ import org.apache.pekko.util.ByteString;
  * answer that sent instance data leaves a {@code StudyAccessed} (how {@code WADO-RS}).
  */
 public final class WadoRs extends AllDirectives {
-  static final Set<String> CONVERTIBLE = Set.of(Uid.IMPLICIT_VR_LITTLE_ENDIAN,
-      Uid.EXPLICIT_VR_LITTLE_ENDIAN, Uid.EXPLICIT_VR_BIG_ENDIAN,
-      Uid.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN);
-  static final Set<String> TARGETS = Set.of(Uid.IMPLICIT_VR_LITTLE_ENDIAN,
-      Uid.EXPLICIT_VR_LITTLE_ENDIAN, Uid.EXPLICIT_VR_BIG_ENDIAN);
   /** Instances read ahead of the one the client is taking. */
   private static final int READ_AHEAD = 2;
 
@@ -89,24 +87,27 @@ public final class WadoRs extends AllDirectives {
     try {
       wanted = dicomTransferSyntax(request.accept());
     } catch (IllegalArgumentException e) {
-      return DicomWebErrors.error(StatusCodes.NOT_ACCEPTABLE, e.getMessage());
+      return HttpErrors.error(StatusCodes.NOT_ACCEPTABLE, e.getMessage());
     }
     return withInstances(studyUid, seriesUid, sopUid, request, "WADO-RS", read -> {
+      Map<String, String> sendAs = new HashMap<>();
       List<String> refused = new ArrayList<>();
       for (IndexedInstance i : read.instances()) {
-        if (syntaxFor(i.transferSyntaxUid(), wanted) == null) {
+        String ts = syntaxFor(i.transferSyntaxUid(), wanted);
+        if (ts == null) {
           refused.add(i.sopInstanceUid() + " (stored as " + i.transferSyntaxUid() + ")");
         }
+        sendAs.put(i.sopInstanceUid(), ts);
       }
       if (!refused.isEmpty()) {
-        return DicomWebErrors.error(StatusCodes.NOT_ACCEPTABLE, refused.size() + " instance(s) "
+        return HttpErrors.error(StatusCodes.NOT_ACCEPTABLE, refused.size() + " instance(s) "
             + "cannot be sent in transfer syntax " + wanted + " (pixel data is not decompressed):"
             + " " + String.join(", ", refused.subList(0, Math.min(5, refused.size()))));
       }
       Multipart body = new Multipart(DicomWebMedia.APPLICATION_DICOM);
       Source<ByteString, NotUsed> parts = Source.from(read.instances())
           .mapAsync(READ_AHEAD, i -> read.bytes(i).thenApplyAsync(bytes -> {
-            String ts = syntaxFor(i.transferSyntaxUid(), wanted);
+            String ts = sendAs.get(i.sopInstanceUid());
             ByteString out = ts.equals(i.transferSyntaxUid()) ? bytes : convert(bytes, ts);
             return Pair.create(i, body.part(DicomWebMedia.APPLICATION_DICOM
                 + "; transfer-syntax=" + ts, instanceUrl(request, i), out));
@@ -134,15 +135,26 @@ public final class WadoRs extends AllDirectives {
         + "type=\"application/dicom\", which the request does not accept: " + accept);
   }
 
-  /** The syntax to send a {@code stored} instance in when {@code wanted} is asked, or null. */
+  /**
+   * The syntax to send a {@code stored} instance in when {@code wanted} is asked, or null: the
+   * uncompressed syntaxes annal-dicom rewrites element by element convert into each other but
+   * Deflated (which is only read).
+   */
   static String syntaxFor(String stored, String wanted) {
+    boolean convertible = uncompressed(stored);
     if (wanted == null) {
-      return CONVERTIBLE.contains(stored) ? Uid.EXPLICIT_VR_LITTLE_ENDIAN : stored;
+      return convertible ? Uid.EXPLICIT_VR_LITTLE_ENDIAN : stored;
     }
     if (wanted.equals("*") || wanted.equals(stored)) {
       return stored;
     }
-    return CONVERTIBLE.contains(stored) && TARGETS.contains(wanted) ? wanted : null;
+    return convertible && uncompressed(wanted) && !TransferSyntax.of(wanted).deflated()
+        ? wanted : null;
+  }
+
+  private static boolean uncompressed(String uid) {
+    TransferSyntax ts = TransferSyntax.of(uid);
+    return ts != null && ts.isUncompressed();
   }
 
   static ByteString convert(ByteString file, String ts) {
@@ -156,7 +168,7 @@ public final class WadoRs extends AllDirectives {
   /** Metadata of a study, series or instance: a DICOM JSON array, one object per instance. */
   public Route metadata(String studyUid, String seriesUid, String sopUid, WadoRequest request) {
     if (!acceptsJson(request.accept())) {
-      return DicomWebErrors.error(StatusCodes.NOT_ACCEPTABLE, "metadata is offered as "
+      return HttpErrors.error(StatusCodes.NOT_ACCEPTABLE, "metadata is offered as "
           + "application/dicom+json only (not XML), which the request does not accept: "
           + request.accept());
     }
@@ -204,42 +216,48 @@ public final class WadoRs extends AllDirectives {
         numbers.add(n);
       }
     } catch (NumberFormatException e) {
-      return DicomWebErrors.error(StatusCodes.BAD_REQUEST,
-          "frame list must be frame numbers from 1, comma-separated: " + clip(frameList));
+      return HttpErrors.error(StatusCodes.BAD_REQUEST,
+          "frame list must be frame numbers from 1, comma-separated: " + HttpErrors.clip(frameList));
     }
     return withInstances(studyUid, seriesUid, sopUid, request, "WADO-RS", read ->
-        onSuccess(read.parsed(read.instances().get(0)), file -> {
-          Dataset ds = file.dataset();
-          if (!ds.contains(Tag.PixelData)) {
-            read.finish(404);
-            return DicomWebErrors.error(StatusCodes.NOT_FOUND, "instance " + sopUid
-                + " has no pixel data");
-          }
-          int count = Frames.count(ds);
-          for (int n : numbers) {
-            if (n > count) {
-              read.finish(404);
-              return DicomWebErrors.error(StatusCodes.NOT_FOUND, "instance " + sopUid + " has "
-                  + count + " frame(s), no frame " + n);
-            }
-          }
-          boolean encapsulated = ds.get(Tag.PixelData).isEncapsulated();
-          String partType = DicomWebMedia.frameType(file.transferSyntaxUid(), encapsulated);
-          String error = acceptsFrames(request.accept(), partType);
-          if (error != null) {
-            read.finish(406);
-            return DicomWebErrors.error(StatusCodes.NOT_ACCEPTABLE, error);
-          }
-          String partSyntax = encapsulated ? file.transferSyntaxUid() : DicomWebMedia.NATIVE_SYNTAX;
-          Multipart body = new Multipart(partType);
-          List<ByteString> parts = new ArrayList<>();
-          for (int n : numbers) {
-            parts.add(body.part(partType + "; transfer-syntax=" + partSyntax, null,
-                ByteString.fromArrayUnsafe(Frames.frame(ds, file.transferSyntaxUid(), n))));
-          }
-          read.sent(read.instances().get(0));
-          return stream(read, Source.from(parts).concat(body.close()), body.contentType());
-        }));
+        onSuccess(read.parsed(read.instances().get(0)), file ->
+            frames(read, file, numbers, request)));
+  }
+
+  /** The frames {@code numbers} of the instance {@code read} has parsed into {@code file}. */
+  private Route frames(ReadInstances read, DicomFile file, List<Integer> numbers,
+      WadoRequest request) {
+    String sopUid = read.instances().get(0).sopInstanceUid();
+    Dataset ds = file.dataset();
+    if (!ds.contains(Tag.PixelData)) {
+      read.finish(404);
+      return HttpErrors.error(StatusCodes.NOT_FOUND, "instance " + sopUid
+          + " has no pixel data");
+    }
+    int count = Frames.count(ds);
+    for (int n : numbers) {
+      if (n > count) {
+        read.finish(404);
+        return HttpErrors.error(StatusCodes.NOT_FOUND, "instance " + sopUid + " has "
+            + count + " frame(s), no frame " + n);
+      }
+    }
+    boolean encapsulated = ds.get(Tag.PixelData).isEncapsulated();
+    String partType = DicomWebMedia.frameType(file.transferSyntaxUid(), encapsulated);
+    String error = acceptsFrames(request.accept(), partType);
+    if (error != null) {
+      read.finish(406);
+      return HttpErrors.error(StatusCodes.NOT_ACCEPTABLE, error);
+    }
+    String partSyntax = encapsulated ? file.transferSyntaxUid() : DicomWebMedia.NATIVE_SYNTAX;
+    Multipart body = new Multipart(partType);
+    List<ByteString> parts = new ArrayList<>();
+    for (int n : numbers) {
+      parts.add(body.part(partType + "; transfer-syntax=" + partSyntax, null,
+          ByteString.fromArrayUnsafe(Frames.frame(ds, file.transferSyntaxUid(), n))));
+    }
+    read.sent(read.instances().get(0));
+    return stream(read, Source.from(parts).concat(body.close()), body.contentType());
   }
 
   /** Null when {@code accept} takes frames of {@code partType}, else why not. */
@@ -267,28 +285,25 @@ public final class WadoRs extends AllDirectives {
   public Route bulkdata(String studyUid, String seriesUid, String sopUid, String path,
       WadoRequest request) {
     if (!path.matches("[0-9A-Fa-f]{8}(\\.[0-9]{1,6}\\.[0-9A-Fa-f]{8}){0,8}")) {
-      return DicomWebErrors.error(StatusCodes.BAD_REQUEST, "not a bulk data path: " + clip(path));
+      return HttpErrors.error(StatusCodes.BAD_REQUEST, "not a bulk data path: " + HttpErrors.clip(path));
     }
     return withInstances(studyUid, seriesUid, sopUid, request, "WADO-RS", read ->
         onSuccess(read.parsed(read.instances().get(0)), file -> {
           Element e = find(file.dataset(), path);
           if (e == null || e.isSequence()) {
             read.finish(404);
-            return DicomWebErrors.error(StatusCodes.NOT_FOUND, "instance " + sopUid
+            return HttpErrors.error(StatusCodes.NOT_FOUND, "instance " + sopUid
                 + " has no bulk data at " + path);
           }
           if (e.isEncapsulated()) {
-            String frames = "1";
-            for (int n = 2; n <= Frames.count(file.dataset()); n++) {
-              frames += "," + n;
-            }
-            // The frames route reads the instance again and records the access itself.
-            return frames(studyUid, seriesUid, sopUid, frames, request);
+            // Encapsulated Pixel Data: its frames, from the instance already read.
+            return frames(read, file, IntStream.rangeClosed(1, Frames.count(file.dataset()))
+                .boxed().toList(), request);
           }
           String error = acceptsFrames(request.accept(), DicomWebMedia.OCTET_STREAM);
           if (error != null) {
             read.finish(406);
-            return DicomWebErrors.error(StatusCodes.NOT_ACCEPTABLE, error);
+            return HttpErrors.error(StatusCodes.NOT_ACCEPTABLE, error);
           }
           Multipart body = new Multipart(DicomWebMedia.OCTET_STREAM);
           read.sent(read.instances().get(0));
@@ -357,7 +372,7 @@ public final class WadoRs extends AllDirectives {
         () -> archive.instances(studyUid, seriesUid, sopUid), blocking);
     return onSuccess(found, list -> {
       if (list.isEmpty()) {
-        return DicomWebErrors.error(StatusCodes.NOT_FOUND, "no " + (sopUid != null
+        return HttpErrors.error(StatusCodes.NOT_FOUND, "no " + (sopUid != null
             ? "instance " + sopUid : seriesUid != null ? "series " + seriesUid
             : "study " + studyUid) + (sopUid != null || seriesUid != null
             ? " in study " + studyUid : ""));
@@ -370,7 +385,7 @@ public final class WadoRs extends AllDirectives {
                 ? e.getCause() : e;
             boolean unavailable = cause instanceof InstanceFiles.UnavailableException;
             read.finish(unavailable ? 503 : 500);
-            return DicomWebErrors.error(unavailable ? StatusCodes.SERVICE_UNAVAILABLE
+            return HttpErrors.error(unavailable ? StatusCodes.SERVICE_UNAVAILABLE
                 : StatusCodes.INTERNAL_SERVER_ERROR, cause.getMessage() == null
                 ? cause.getClass().getSimpleName() : cause.getMessage());
           }).build(), () -> then.apply(read));
@@ -404,7 +419,4 @@ public final class WadoRs extends AllDirectives {
         + i.seriesInstanceUid() + "/instances/" + i.sopInstanceUid();
   }
 
-  static String clip(String s) {
-    return s.length() > 64 ? s.substring(0, 64) + "..." : s;
-  }
 }

@@ -2,10 +2,14 @@
 package org.annal.http.dicomweb;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.annal.dicom.Tag;
 import org.annal.http.UidSyntax;
-import org.annal.http.dicomweb.impl.DicomWebErrors;
+import org.annal.http.dicomweb.impl.ReadInstances;
+import org.annal.http.impl.HttpErrors;
 import org.annal.query.IndexedInstance;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -35,28 +39,30 @@ public final class WadoUri extends AllDirectives {
   public Route route(WadoRequest request) {
     return parameterMap(params -> {
       if (!"WADO".equals(params.get("requestType"))) {
-        return DicomWebErrors.error(StatusCodes.BAD_REQUEST, "requestType must be WADO");
+        return HttpErrors.error(StatusCodes.BAD_REQUEST, "requestType must be WADO");
       }
       String study = params.get("studyUID");
       String series = params.get("seriesUID");
       String object = params.get("objectUID");
-      for (Map.Entry<String, String> uid : Map.of("studyUID", study == null ? "" : study,
-          "seriesUID", series == null ? "" : series,
-          "objectUID", object == null ? "" : object).entrySet()) {
+      // In this order, so that the first bad one is the one named.
+      for (Map.Entry<String, String> uid : List.of(
+          Map.entry("studyUID", study == null ? "" : study),
+          Map.entry("seriesUID", series == null ? "" : series),
+          Map.entry("objectUID", object == null ? "" : object))) {
         if (!UidSyntax.isValid(uid.getValue())) {
-          return DicomWebErrors.error(StatusCodes.BAD_REQUEST, uid.getKey()
+          return HttpErrors.error(StatusCodes.BAD_REQUEST, uid.getKey()
               + " is missing or not a valid UID (PS3.5 §9.1)");
         }
       }
       if ("yes".equalsIgnoreCase(params.get("anonymize")) || params.containsKey("region")) {
-        return DicomWebErrors.error(StatusCodes.BAD_REQUEST,
+        return HttpErrors.error(StatusCodes.BAD_REQUEST,
             "anonymize and region are not supported");
       }
       String contentType = params.get("contentType");
       String type = contentType == null ? null : contentType.split(",")[0].strip();
       if (type != null && !type.equals(DicomWebMedia.APPLICATION_DICOM)
           && !type.equals("image/jpeg") && !type.equals("image/png")) {
-        return DicomWebErrors.error(StatusCodes.NOT_ACCEPTABLE, "contentType must be "
+        return HttpErrors.error(StatusCodes.NOT_ACCEPTABLE, "contentType must be "
             + "application/dicom, image/jpeg or image/png: " + contentType);
       }
       if (DicomWebMedia.APPLICATION_DICOM.equals(type)) {
@@ -64,7 +70,7 @@ public final class WadoUri extends AllDirectives {
       }
       Map<String, String> renderParams = new HashMap<>();
       if (params.containsKey("windowCenter") != params.containsKey("windowWidth")) {
-        return DicomWebErrors.error(StatusCodes.BAD_REQUEST,
+        return HttpErrors.error(StatusCodes.BAD_REQUEST,
             "windowCenter and windowWidth go together");
       }
       if (params.containsKey("windowCenter")) {
@@ -86,18 +92,20 @@ public final class WadoUri extends AllDirectives {
           throw new NumberFormatException();
         }
       } catch (NumberFormatException e) {
-        return DicomWebErrors.error(StatusCodes.BAD_REQUEST, "frameNumber must be 1 or more");
+        return HttpErrors.error(StatusCodes.BAD_REQUEST, "frameNumber must be 1 or more");
       }
       WadoRequest asImage = new WadoRequest(request.resource(), request.clientAddress(),
           request.userAgent(), type == null ? "image/jpeg" : type, request.baseUrl(),
           request.receivedAt());
       if (type == null) {
-        // No contentType: an image if it has pixel data, else the object itself.
-        return wado.withInstances(study, series, object, request, "WADO-URI", read ->
-            onSuccess(read.parsed(read.instances().get(0)), f -> f.dataset().contains(Tag.PixelData)
-                ? rendered.rendered(study, series, object, frame, asImage, renderParams, false,
-                    "WADO-URI")
-                : file(study, series, object, null, request)));
+        // No contentType: an image if it has pixel data, else the object itself; read once.
+        return wado.withInstances(study, series, object, request, "WADO-URI", read -> {
+          IndexedInstance first = read.instances().get(0);
+          return onSuccess(read.parsed(first), f -> f.dataset().contains(Tag.PixelData)
+              ? rendered.withAsk(asImage, renderParams, false, ask ->
+                  rendered.render(read, first, f, frame == null ? 1 : frame, ask))
+              : file(read, null));
+        });
       }
       return rendered.rendered(study, series, object, frame, asImage, renderParams, false,
           "WADO-URI");
@@ -106,23 +114,29 @@ public final class WadoUri extends AllDirectives {
 
   private Route file(String study, String series, String object, String transferSyntax,
       WadoRequest request) {
-    return wado.withInstances(study, series, object, request, "WADO-URI", read -> {
-      IndexedInstance i = read.instances().get(0);
-      String ts = WadoRs.syntaxFor(i.transferSyntaxUid(), transferSyntax == null ? "*"
-          : transferSyntax);
-      if (ts == null) {
-        read.finish(406);
-        return DicomWebErrors.error(StatusCodes.NOT_ACCEPTABLE, "instance " + object
-            + " is stored as " + i.transferSyntaxUid() + " and cannot be sent as "
-            + transferSyntax + " (pixel data is not decompressed)");
-      }
-      return onSuccess(read.bytes(i).thenApplyAsync(b -> ts.equals(i.transferSyntaxUid()) ? b
-          : WadoRs.convert(b, ts)), (ByteString bytes) -> {
-            read.sent(i);
-            read.finish(200);
-            return complete(HttpResponse.create().withEntity(
-                HttpEntities.create(DicomWebMedia.DICOM, bytes.toArray())));
-          });
+    return wado.withInstances(study, series, object, request, "WADO-URI",
+        read -> file(read, transferSyntax));
+  }
+
+  /** The instance {@code read} looks up, as a PS3.10 file in {@code transferSyntax} (null: as stored). */
+  private Route file(ReadInstances read, String transferSyntax) {
+    IndexedInstance i = read.instances().get(0);
+    String ts = WadoRs.syntaxFor(i.transferSyntaxUid(), transferSyntax == null ? "*"
+        : transferSyntax);
+    if (ts == null) {
+      read.finish(406);
+      return HttpErrors.error(StatusCodes.NOT_ACCEPTABLE, "instance " + i.sopInstanceUid()
+          + " is stored as " + i.transferSyntaxUid() + " and cannot be sent as "
+          + transferSyntax + " (pixel data is not decompressed)");
+    }
+    CompletionStage<ByteString> bytes = read.bytes(i).thenCompose(b -> ts.equals(
+        i.transferSyntaxUid()) ? CompletableFuture.completedFuture(b)
+        : read.async(() -> WadoRs.convert(b, ts)));
+    return onSuccess(bytes, (ByteString out) -> {
+      read.sent(i);
+      read.finish(200);
+      return complete(HttpResponse.create().withEntity(
+          HttpEntities.create(DicomWebMedia.DICOM, out.toArray())));
     });
   }
 }

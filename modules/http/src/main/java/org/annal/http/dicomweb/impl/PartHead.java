@@ -40,8 +40,6 @@ public record PartHead(
     boolean studyKnown,
     ByteString datasetStart) {
 
-  /** Sequence nesting accepted in a head (as DatasetReader.DEFAULT_LIMITS). */
-  private static final int MAX_DEPTH = 32;
 
   /**
    * @param head what {@link PartReader} emitted first
@@ -73,7 +71,8 @@ public record PartHead(
     try {
       DatasetReader.readUntilPixelData(
           new ByteArrayInputStream(bytes, metaEnd, datasetLength), ts,
-          new DatasetReader.Limits(Math.max(datasetLength, 1), MAX_DEPTH), start);
+          new DatasetReader.Limits(Math.max(datasetLength, 1),
+              DatasetReader.DEFAULT_LIMITS.maxDepth()), start);
     } catch (IOException | RuntimeException e) {
       if (!mayBeCut) {
         throw new PartFailure(PartFailure.CANNOT_UNDERSTAND,
