@@ -100,6 +100,7 @@ public final class WadoRs extends AllDirectives {
         sendAs.put(i.sopInstanceUid(), ts);
       }
       if (!refused.isEmpty()) {
+        read.finish(406); // looked up and refused: recorded like every other refusal here
         return HttpErrors.error(StatusCodes.NOT_ACCEPTABLE, refused.size() + " instance(s) "
             + "cannot be sent in transfer syntax " + wanted + " (pixel data is not decompressed):"
             + " " + String.join(", ", refused.subList(0, Math.min(5, refused.size()))));

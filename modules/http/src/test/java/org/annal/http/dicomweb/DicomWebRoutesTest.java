@@ -225,6 +225,8 @@ class DicomWebRoutesTest extends JupiterRouteTest {
     FakeArchive.Stored j2k = archive.file(J2K);
     get(url(j2k.instance()), "multipart/related; type=\"application/dicom\"; transfer-syntax="
         + Uid.EXPLICIT_VR_LITTLE_ENDIAN).assertStatusCode(406);
+    assertEquals(406, archive.accesses.get(0).httpStatus(), "the refusal is recorded");
+    assertEquals(List.of(j2k.instance().sopInstanceUid()), archive.accesses.get(0).failed());
     // without a named syntax it goes as stored
     TestRouteResult r = get(url(j2k.instance()), "multipart/related; type=\"application/dicom\"")
         .assertStatusCode(200);
