@@ -25,6 +25,7 @@ import org.annal.archive.ReceivedInstance;
 import org.annal.archive.Study;
 import org.annal.archive.impl.IndexedAttributes.Level;
 import org.annal.query.impl.IndexFields;
+import org.annal.query.impl.SharedRefresh;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.persistence.query.Sequence;
 import org.apache.pekko.persistence.query.TimeBasedUUID;
@@ -56,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * writer, so the read-merge-write of a study never races; patients span tags and are therefore
  * never written, only derived at query time (see {@link QueryService}).
  *
- * <p>{@link #apply} makes its writes visible (near-real-time reader) but does not commit: a
+ * <p>{@link #apply} makes its writes visible (near-real-time reader, one {@link SharedRefresh} for
+ * all tags, so concurrent groups share a refresh) but does not commit: a
  * background task commits (fsync) every {@code commit-interval} when something changed, and each
  * commit records, per tag, the offset of the last event applied before it. Those are the offsets
  * the projection resumes from after a restart ({@link #resumeOffset}), so a crash between commits
@@ -74,6 +76,7 @@ public final class QueryIndex implements StudyIndexRepository, AutoCloseable {
   private final Directory directory;
   private final IndexWriter writer;
   private final SearcherManager searchers;
+  private final SharedRefresh refresh;
   private final String generation;
   private final AtomicLong writes = new AtomicLong();
   /** Per tag, the offset of the last event applied (visible, not yet necessarily committed). */
@@ -83,11 +86,13 @@ public final class QueryIndex implements StudyIndexRepository, AutoCloseable {
   private long committed = -1; // guarded by commitLock
 
   private QueryIndex(Directory directory, IndexWriter writer, String generation,
-      Map<String, Offset> committedOffsets, Duration commitInterval) throws IOException {
+      Map<String, Offset> committedOffsets, Duration commitInterval, Duration refreshSpacing)
+      throws IOException {
     this.directory = directory;
     this.writer = writer;
     this.generation = generation;
     this.searchers = new SearcherManager(writer, null);
+    this.refresh = new SharedRefresh(searchers::maybeRefreshBlocking, refreshSpacing);
     this.applied.putAll(committedOffsets);
     this.committer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "annal-query-index-commit");
@@ -110,16 +115,25 @@ public final class QueryIndex implements StudyIndexRepository, AutoCloseable {
     }
   }
 
+  /** The default spacing of near-real-time refreshes (annal.query.refresh-spacing). */
+  public static final Duration REFRESH_SPACING = Duration.ofMillis(100);
+
   /** {@link #open(Path, Duration)} committing every second. */
   public static QueryIndex open(Path dir) {
     return open(dir, Duration.ofSeconds(1));
   }
 
+  /** {@link #open(Path, Duration, Duration)} with the default refresh spacing. */
+  public static QueryIndex open(Path dir, Duration commitInterval) {
+    return open(dir, commitInterval, REFRESH_SPACING);
+  }
+
   /**
    * Opens the index in {@code dir}, creating it (with a new generation) if there is none or if it
-   * has another document layout; commits every {@code commitInterval} when it changed.
+   * has another document layout; commits every {@code commitInterval} when it changed and makes
+   * writes visible with near-real-time refreshes at most one per {@code refreshSpacing}.
    */
-  public static QueryIndex open(Path dir, Duration commitInterval) {
+  public static QueryIndex open(Path dir, Duration commitInterval, Duration refreshSpacing) {
     try {
       Files.createDirectories(dir);
       Directory directory = FSDirectory.open(dir);
@@ -137,7 +151,7 @@ public final class QueryIndex implements StudyIndexRepository, AutoCloseable {
         }
       }
       String generation = last.get(GENERATION);
-      // Segments are small (each group's near-real-time refresh flushes one): no compound files,
+      // Segments are small (each near-real-time refresh flushes one): no compound files,
       // whose writing copies every new segment once more (measured in the ingest profile).
       org.apache.lucene.index.TieredMergePolicy merges = new org.apache.lucene.index.TieredMergePolicy();
       merges.setNoCFSRatio(0.0);
@@ -151,7 +165,8 @@ public final class QueryIndex implements StudyIndexRepository, AutoCloseable {
         generation = UUID.randomUUID().toString();
         log.info("Query index {} created, generation {}", dir, generation);
       }
-      QueryIndex index = new QueryIndex(directory, writer, generation, offsets(last), commitInterval);
+      QueryIndex index = new QueryIndex(directory, writer, generation, offsets(last), commitInterval,
+          refreshSpacing);
       index.commit();
       return index;
     } catch (IOException e) {
@@ -179,9 +194,12 @@ public final class QueryIndex implements StudyIndexRepository, AutoCloseable {
         applied.put(tag, upTo);
       }
       writes.incrementAndGet();
-      searchers.maybeRefreshBlocking();
+      refresh.await();
     } catch (IOException e) {
       throw new UncheckedIOException("query index write failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the query index refresh", e);
     }
   }
 
@@ -442,6 +460,8 @@ public final class QueryIndex implements StudyIndexRepository, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    log.info("Query index closing: {} writes made visible by {} refreshes", writes.get(),
+        refresh.refreshes());
     try {
       commit();
       searchers.close();

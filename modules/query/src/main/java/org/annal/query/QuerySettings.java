@@ -16,6 +16,7 @@ public record QuerySettings(
     int groupSize,
     Duration groupWindow,
     Duration commitInterval,
+    Duration refreshSpacing,
     String readJournalPluginId,
     Duration lagLogInterval) {
 
@@ -29,6 +30,9 @@ public record QuerySettings(
     if (commitInterval.isNegative() || commitInterval.isZero()) {
       throw new IllegalArgumentException("annal.query.commit-interval must be > 0");
     }
+    if (refreshSpacing.isNegative()) {
+      throw new IllegalArgumentException("annal.query.refresh-spacing must be >= 0");
+    }
   }
 
   public static QuerySettings fromConfig(Config root) {
@@ -40,18 +44,19 @@ public record QuerySettings(
         c.getInt("group-size"),
         c.getDuration("group-window"),
         c.getDuration("commit-interval"),
+        c.getDuration("refresh-spacing"),
         c.getString("read-journal-plugin-id"),
         c.getDuration("lag-log-interval"));
   }
 
   public QuerySettings withIndexDir(Path dir) {
     return new QuerySettings(dir, maxResults, personNameCaseInsensitive, groupSize, groupWindow,
-        commitInterval, readJournalPluginId, lagLogInterval);
+        commitInterval, refreshSpacing, readJournalPluginId, lagLogInterval);
   }
 
   public QuerySettings withMaxResults(int max) {
     return new QuerySettings(indexDir, max, personNameCaseInsensitive, groupSize, groupWindow,
-        commitInterval, readJournalPluginId, lagLogInterval);
+        commitInterval, refreshSpacing, readJournalPluginId, lagLogInterval);
   }
 
   /** The default per-query options these settings imply (no combined date-time matching). */

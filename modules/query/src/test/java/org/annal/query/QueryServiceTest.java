@@ -43,6 +43,7 @@ class QueryServiceTest {
 
   static QuerySettings settings(int max) {
     return new QuerySettings(dir, max, true, 100, Duration.ofMillis(50), Duration.ofSeconds(1),
+        QueryIndex.REFRESH_SPACING,
         "pekko.persistence.cassandra.query", Duration.ofMinutes(1));
   }
 

@@ -42,7 +42,8 @@ public final class NodeQuery {
   public static NodeQuery start(ActorSystem<?> system, AnnalConfig config,
       ArchiveSettings archive, ClusterInstanceFiles files) {
     QuerySettings settings = QuerySettings.fromConfig(config.underlying());
-    QueryIndex index = QueryIndex.open(config.queryIndexDir(), settings.commitInterval());
+    QueryIndex index = QueryIndex.open(config.queryIndexDir(), settings.commitInterval(),
+        settings.refreshSpacing());
     CassandraChainHeads.ChainHeadSettings headSettings =
         CassandraChainHeads.ChainHeadSettings.fromConfig(config.underlying());
     CassandraChainHeads heads = headSettings.enabled()
