@@ -683,7 +683,11 @@ JAVA
 javac -nowarn -d "$TOOL/classes" -cp "$APP_CP" "$TOOL/QrBench.java" 2>"$TOOL/javac.log" ||
   { cat "$TOOL/javac.log" >&2; die "QrBench.java does not compile against $APP_JAR"; }
 # An array, not a function: `bg` then starts java itself, whose pid a signal can reach.
-QRBENCH=(java -Xmx1g -cp "$TOOL/classes:$APP_CP" QrBench)
+# The client's futures (Pekko's Scala-future converters) run on the JDK common pool; with fewer
+# than 3 cores its parallelism is 1 and every async step then starts a new thread (see Main in
+# modules/app): several ms per C-FIND on 2 cores, the client's time, not the server's.
+QRBENCH=(java -Xmx1g -Djava.util.concurrent.ForkJoinPool.common.parallelism=4 \
+  -cp "$TOOL/classes:$APP_CP" QrBench)
 
 # ---------------------------------------------------------------------------------------------
 # Data sets: SyntheticCt from annal-dicom's jar (copied, for the same reason as above). Each set is
