@@ -16,6 +16,8 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=lib.sh
+source "$REPO/load-tests/lib.sh" # free_port
 ARGS=$(printf ' %q' "$@")
 INSTANCES=2000
 SERIES=4
@@ -133,13 +135,6 @@ for set in "$DIMSE_SET" "$STOW_SET" "$RETRIEVE_SET"; do
 done
 
 # --- the node ------------------------------------------------------------------------------
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-}
 PORT=$(free_port) HTTP=$(free_port) CLUSTER=$(free_port)
 echo 'annal.cassandra.embedded { native-port = 0, storage-port = 0 }' >"$RUN/annal.conf"
 setsid "$ANNAL_BIN" run --data-dir "$RUN/data" --dicom-port "$PORT" --http-port "$HTTP" \

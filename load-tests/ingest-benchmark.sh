@@ -8,6 +8,8 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=lib.sh
+source "$REPO/load-tests/lib.sh" # free_port
 ARGS=$(printf ' %q' "$@") # as typed, for the report
 INSTANCES=2000
 STUDIES=1
@@ -165,13 +167,6 @@ cat "${FILES[@]}" >/dev/null
 # stopping it also stops storescp's forked children), PORT and AET, and returns when the target
 # answers C-ECHO. Each count_* prints how many instances the target holds.
 TARGET_PID=
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-}
 
 await() { # await SECONDS DESCRIPTION COMMAND...: poll a condition until a deadline
   local deadline=$((SECONDS + $1)) what=$2

@@ -9,6 +9,8 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=lib.sh
+source "$REPO/load-tests/lib.sh" # free_port
 ANNAL_BIN=$REPO/bin/annal
 WORK=${ANNAL_BENCH_DIR:-${TMPDIR:-/tmp}/annal-profile}
 ASSOCS=4
@@ -78,13 +80,6 @@ generate() {
   echo "$data"
 }
 
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-}
 
 mkdir -p "$WORK"
 MEASURED=$(generate 1 "$INSTANCES")

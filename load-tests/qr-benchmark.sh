@@ -11,6 +11,8 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=lib.sh
+source "$REPO/load-tests/lib.sh" # free_port
 ARGS=$(printf ' %q' "$@") # as typed, for the report
 STUDIES=10000
 INSTANCES_PER_STUDY=20
@@ -753,13 +755,6 @@ for d in "${META_DIRS[@]}" "$RETRIEVE_DIR"; do find "$d" -name '*.dcm' -exec cat
 # target answers C-ECHO; the move destination (storescp) is SCP_PID. Long commands run in the
 # background and are waited for, so that a signal is handled at once (BG_PIDS).
 TARGET_PID='' SCP_PID='' BG_PIDS=()
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-}
 
 await() { # await SECONDS DESCRIPTION COMMAND...: poll a condition until a deadline
   local deadline=$((SECONDS + $1)) what=$2

@@ -73,7 +73,7 @@ public final class SharedRefresh {
           lock.lock();
           running = false;
           if (ok) {
-            completed = Math.max(completed, mine);
+            completed = mine; // refreshes run one at a time, in order
           }
           changed.signalAll();
         }
