@@ -25,6 +25,7 @@ import org.annal.archive.ReceivedInstance;
 import org.annal.archive.Study;
 import org.annal.archive.impl.IndexedAttributes.Level;
 import org.annal.query.impl.IndexFields;
+import org.annal.query.impl.RecordField;
 import org.annal.query.impl.SharedRefresh;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.persistence.query.Sequence;
@@ -34,6 +35,9 @@ import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
@@ -368,19 +372,29 @@ public final class QueryIndex implements StudyIndexRepository, AutoCloseable {
       TopDocs hits = searcher.search(new TermQuery(idTerm(type, uid)), 1);
       Aggregate a = new Aggregate();
       if (hits.scoreDocs.length > 0) {
-        Document doc = searcher.storedFields().document(hits.scoreDocs[0].doc);
-        a.attributes.putAll(IndexFields.storedAttributes(doc));
-        a.at = doc.getField(IndexFields.AT).numericValue().longValue();
-        String count = doc.get(IndexFields.EXTRA + IndexFields.INSTANCE_COUNT);
+        int doc = hits.scoreDocs[0].doc;
+        RecordField.Values values = RecordField.read(searcher, doc);
+        a.attributes.putAll(values.attributes());
+        a.at = at(searcher, doc);
+        String count = values.extras().get(IndexFields.INSTANCE_COUNT);
         if (count != null) {
           a.count = Integer.parseInt(count);
         }
-        a.seriesCounts.putAll(IndexFields.decodeCounts(doc.get(IndexFields.EXTRA + IndexFields.SERIES_COUNTS)));
+        a.seriesCounts.putAll(IndexFields.decodeCounts(
+            values.extras().get(IndexFields.SERIES_COUNTS)));
       }
       return a;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The latest event time of a document (global doc id), from its doc values. */
+  private static long at(IndexSearcher searcher, int doc) throws IOException {
+    List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+    LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+    NumericDocValues at = leaf.reader().getNumericDocValues(IndexFields.AT);
+    return at != null && at.advanceExact(doc - leaf.docBase) ? at.longValue() : 0;
   }
 
   /**
@@ -424,16 +438,17 @@ public final class QueryIndex implements StudyIndexRepository, AutoCloseable {
     Document document(String type, String uid, boolean withPatientKey) {
       Document doc = new Document();
       IndexFields.addIdentity(doc, type, uid);
-      IndexFields.addAttributes(doc, attributes);
+      // Returned values go to the record field, not to stored fields (RecordField says why).
+      IndexFields.addAttributes(doc, attributes, false);
       IndexFields.addAt(doc, at);
+      Map<String, String> extras = new LinkedHashMap<>();
       if (withPatientKey) {
         IndexFields.addPatientKey(doc, IndexFields.patientKey(attributes, uid));
-        doc.add(new StoredField(IndexFields.EXTRA + IndexFields.SERIES_COUNTS,
-            IndexFields.encodeCounts(seriesCounts)));
+        extras.put(IndexFields.SERIES_COUNTS, IndexFields.encodeCounts(seriesCounts));
       } else {
-        doc.add(new StoredField(IndexFields.EXTRA + IndexFields.INSTANCE_COUNT,
-            Integer.toString(count)));
+        extras.put(IndexFields.INSTANCE_COUNT, Integer.toString(count));
       }
+      RecordField.add(doc, attributes, extras);
       return doc;
     }
   }

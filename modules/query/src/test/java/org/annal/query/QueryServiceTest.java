@@ -322,6 +322,44 @@ class QueryServiceTest {
   }
 
   @Test
+  void answersComeInUidOrderWhateverTheOrderTheyWereWritten(@TempDir Path other) {
+    // Written in another order than the UIDs', one segment each, and one rewritten last: the
+    // answer is in UID (string) order, capped or not, at every level.
+    try (QueryIndex unordered = QueryIndex.open(other.resolve("index"))) {
+      long at = 1_000;
+      for (String series : List.of("9.9.5.1", "9.9.1.1", "9.9.10.1", "9.9.3.7", "9.9.3.1",
+          "9.9.1.1", "9.9.3.2")) {
+        String study = series.substring(0, series.lastIndexOf('.'));
+        String sop = series + ".1." + at;
+        unordered.apply(List.of(TestStudies.stored(study, series, sop, TestStudies.CT,
+            java.util.Map.of("PatientID", "ORDER", "StudyInstanceUID", study,
+                "SeriesInstanceUID", series, "SOPInstanceUID", sop, "Modality", "CT"),
+            at++)));
+      }
+      assertTrue(unordered.withSearcher(s -> s.getIndexReader().leaves().size()) > 1);
+      Dataset all = id("PatientID", "ORDER", "StudyInstanceUID", "",
+          "NumberOfStudyRelatedInstances", "");
+      QueryService uncapped = new QueryService(unordered, settings(1000));
+      FindResult r = uncapped.find(QueryRetrieveLevel.STUDY, InformationModel.STUDY_ROOT, all, 0);
+      assertEquals(List.of("9.9.1", "9.9.10", "9.9.3", "9.9.5"), values(r, "StudyInstanceUID"));
+      assertEquals(List.of("2", "1", "3", "1"), values(r, "NumberOfStudyRelatedInstances"));
+      assertFalse(r.capped());
+      FindResult two = new QueryService(unordered, settings(2)).find(QueryRetrieveLevel.STUDY,
+          InformationModel.STUDY_ROOT, all, 0);
+      assertEquals(List.of("9.9.1", "9.9.10"), values(two, "StudyInstanceUID"));
+      assertTrue(two.capped());
+      FindResult series = uncapped.find(QueryRetrieveLevel.SERIES, InformationModel.STUDY_ROOT,
+          id("StudyInstanceUID", "9.9.3", "SeriesInstanceUID", ""), 0);
+      assertEquals(List.of("9.9.3.1", "9.9.3.2", "9.9.3.7"), values(series, "SeriesInstanceUID"));
+      List<String> sops = uncapped.instances("9.9.3", null, null).stream()
+          .map(IndexedInstance::sopInstanceUid).toList();
+      assertEquals(List.of("9.9.3.1.1.1004", "9.9.3.2.1.1006", "9.9.3.7.1.1003"), sops);
+      assertEquals(List.of("9.9.1", "9.9.10", "9.9.3", "9.9.5"),
+          uncapped.studiesOfPatient("ORDER"));
+    }
+  }
+
+  @Test
   void instancesForRetrieve() {
     List<IndexedInstance> all = service.instances("1.2.3.1", null, null);
     assertEquals(4, all.size());

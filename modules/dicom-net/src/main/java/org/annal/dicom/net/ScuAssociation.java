@@ -30,6 +30,7 @@ import org.annal.dicom.net.impl.DataSetFragments;
 import org.annal.dicom.net.impl.MalformedPdu;
 import org.annal.dicom.net.impl.PDataFragmenter;
 import org.annal.dicom.net.impl.PDataTf;
+import org.annal.dicom.net.impl.PduInbox;
 import org.annal.dicom.net.impl.Pdu;
 import org.annal.dicom.net.impl.PduCodec;
 import org.annal.dicom.net.impl.PduDecoderStage;
@@ -49,7 +50,6 @@ import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.SinkQueueWithCancel;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
 import org.apache.pekko.stream.javadsl.Tcp;
@@ -60,7 +60,7 @@ import org.apache.pekko.util.ByteString;
  * Sta1), over Pekko TCP with TCP_NODELAY:
  *
  * <pre>
- *   offer(Pdu) ─▶ PduCodec.encode ─▶ Source.queue ─▶ Tcp ─▶ PduDecoderStage ─▶ Sink.queue ─▶ pull()
+ *   offer(Pdu) ─▶ PduCodec.encode ─▶ Source.queue ─▶ Tcp ─▶ PduDecoderStage ─▶ PduInbox ─▶ pull()
  * </pre>
  *
  * <p>One DIMSE operation at a time (Asynchronous Operations Window 1, PS3.7 D.3.3.3): wait for each
@@ -98,7 +98,7 @@ public final class ScuAssociation {
   private final ScuSettings settings;
   private final Materializer materializer;
   private final SourceQueueWithComplete<ByteString> outbound;
-  private final SinkQueueWithCancel<Pdu> inbound;
+  private final PduInbox inbound;
   private final AssociationInfo info;
   private final Map<Integer, String> acceptedTransferSyntax;
   private final Map<Integer, String> abstractSyntaxOf;
@@ -109,7 +109,7 @@ public final class ScuAssociation {
   private volatile AssociationState state;
 
   private ScuAssociation(ScuSettings settings, Materializer materializer,
-      SourceQueueWithComplete<ByteString> outbound, SinkQueueWithCancel<Pdu> inbound,
+      SourceQueueWithComplete<ByteString> outbound, PduInbox inbound,
       AssociationInfo info, AAssociateRq rq, AAssociateAc ac) {
     this.settings = settings;
     this.materializer = materializer;
@@ -158,14 +158,15 @@ public final class ScuAssociation {
     // Encoded PDUs, several per element where a whole message is sent at once: one queue offer
     // (an asynchronous hand-off) per message rather than per PDU.
     Pair<Pair<SourceQueueWithComplete<ByteString>, CompletionStage<Tcp.OutgoingConnection>>,
-        SinkQueueWithCancel<Pdu>> materialized =
+        PduInbox> materialized =
         Source.<ByteString>queue(8, OverflowStrategy.backpressure())
             .viaMat(connection, Keep.both())
             .via(Flow.fromGraph(new PduDecoderStage(settings.maxPduLengthReceived())))
-            .toMat(Sink.queue(), Keep.both())
+            .toMat(PduInbox.sink(Math.max(256 * 1024, settings.maxPduLengthReceived())),
+                Keep.both())
             .run(materializer);
     SourceQueueWithComplete<ByteString> outbound = materialized.first().first();
-    SinkQueueWithCancel<Pdu> inbound = materialized.second();
+    PduInbox inbound = materialized.second();
     List<PresentationContextRq> proposed = new ArrayList<>();
     for (int i = 0; i < contexts.size(); i++) {
       proposed.add(new PresentationContextRq(2 * i + 1, contexts.get(i).abstractSyntax(),

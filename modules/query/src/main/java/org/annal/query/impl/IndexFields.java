@@ -166,7 +166,15 @@ public final class IndexFields {
 
   /** Adds the stored and indexed fields of all attributes to a document. */
   public static void addAttributes(Document doc, Map<String, String> attributes) {
-    attributes.forEach((keyword, value) -> addAttribute(doc, keyword, value));
+    addAttributes(doc, attributes, true);
+  }
+
+  /**
+   * Adds the indexed fields of all attributes to a document, and their stored fields if
+   * {@code stored} (not for a document whose values are in its {@link RecordField}).
+   */
+  public static void addAttributes(Document doc, Map<String, String> attributes, boolean stored) {
+    attributes.forEach((keyword, value) -> addAttribute(doc, keyword, value, stored));
     // Combined date-time (PS3.4 C.2.2.2.5.1): a Date whose sibling Time is absent counts as 00:00.
     attributes.forEach((keyword, value) -> {
       if (keyword.endsWith("Date") && vrOf(keyword) == Vr.DA) {
@@ -181,11 +189,13 @@ public final class IndexFields {
     });
   }
 
-  private static void addAttribute(Document doc, String keyword, String value) {
+  private static void addAttribute(Document doc, String keyword, String value, boolean stored) {
     if (value == null || value.isEmpty()) {
       return;
     }
-    doc.add(new StoredField(STORED + keyword, value));
+    if (stored) {
+      doc.add(new StoredField(STORED + keyword, value));
+    }
     Vr vr = vrOf(keyword);
     for (String v : values(vr, value)) {
       String s = v.strip();

@@ -30,10 +30,21 @@ final class DimseResponses {
     return rsp;
   }
 
-  /** The command, then the data set if any, as P-DATA-TF PDUs for the peer's Maximum Length. */
+  /**
+   * The command, then the data set if any, as P-DATA-TF PDUs for the peer's Maximum Length. When
+   * both fit one PDU they share it, as two PDVs (PS3.8 §9.3.5 allows several PDVs per P-DATA-TF):
+   * a C-FIND answered with 150 matches is then 150 PDUs, not 300, for both sides to handle.
+   */
   static List<PDataTf> pdus(int contextId, CommandSet command, ByteString dataSet,
       int maxValueLength) {
-    List<PDataTf> out = new ArrayList<>(PDataFragmenter.fragment(contextId, true, command.encode(),
+    ByteString encoded = command.encode();
+    if (dataSet != null
+        && (long) encoded.size() + PDataFragmenter.PDV_OVERHEAD + dataSet.size() <= maxValueLength) {
+      return List.of(new PDataTf(List.of(
+          PresentationDataValue.of(contextId, true, true, encoded),
+          PresentationDataValue.of(contextId, false, true, dataSet))));
+    }
+    List<PDataTf> out = new ArrayList<>(PDataFragmenter.fragment(contextId, true, encoded,
         maxValueLength));
     if (dataSet != null) {
       out.addAll(PDataFragmenter.fragment(contextId, false, dataSet, maxValueLength));

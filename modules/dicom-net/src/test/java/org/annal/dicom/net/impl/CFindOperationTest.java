@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.annal.dicom.Dataset;
+import org.annal.dicom.DatasetReader;
 import org.annal.dicom.Tag;
 import org.annal.dicom.Uid;
 import org.annal.dicom.Vr;
@@ -45,10 +46,15 @@ class CFindOperationTest {
   }
 
   static CFindOperation operation(Source<Dataset, org.apache.pekko.NotUsed> matches) {
+    return operation(matches, 16000);
+  }
+
+  static CFindOperation operation(Source<Dataset, org.apache.pekko.NotUsed> matches,
+      int maxValueLength) {
     return new CFindOperation((a, rq, id) -> matches,
         new AssociationInfo("t", "A", "B", null, Instant.now()),
         new CFindRq(7, QueryRetrieveSopClasses.PATIENT_ROOT_FIND, 0,
-            Uid.EXPLICIT_VR_LITTLE_ENDIAN), new Dataset(), 1, 16000);
+            Uid.EXPLICIT_VR_LITTLE_ENDIAN), new Dataset(), 1, maxValueLength);
   }
 
   static CommandSet command(PDataTf pdu) {
@@ -61,15 +67,48 @@ class CFindOperationTest {
   void pendingPerMatchThenSuccess() throws Exception {
     List<PDataTf> pdus = operation(Source.from(List.of(match("1"), match("2")))).pdus()
         .runWith(Sink.seq(), system).toCompletableFuture().get(5, TimeUnit.SECONDS);
-    assertEquals(5, pdus.size()); // (command, data) x 2, final command
-    assertEquals(Status.PENDING, command(pdus.get(0)).getUs(CommandSet.STATUS));
-    assertEquals(CommandSet.DATA_SET_PRESENT, command(pdus.get(0)).getUs(
-        CommandSet.COMMAND_DATA_SET_TYPE));
-    assertFalse(pdus.get(1).values().get(0).isCommand());
-    CommandSet last = command(pdus.get(4));
+    // Each pending response is one PDU: its command PDV, then its identifier PDV.
+    assertEquals(3, pdus.size()); // (command + data) x 2, final command
+    for (int i = 0; i < 2; i++) {
+      assertEquals(Status.PENDING, command(pdus.get(i)).getUs(CommandSet.STATUS));
+      assertEquals(CommandSet.DATA_SET_PRESENT, command(pdus.get(i)).getUs(
+          CommandSet.COMMAND_DATA_SET_TYPE));
+      assertEquals(2, pdus.get(i).values().size());
+      PresentationDataValue data = pdus.get(i).values().get(1);
+      assertFalse(data.isCommand());
+      assertTrue(data.isLast());
+      assertEquals(Integer.toString(i + 1), DatasetReader.read(data.value().toArray(),
+          Uid.EXPLICIT_VR_LITTLE_ENDIAN).getString(Tag.PatientID));
+    }
+    CommandSet last = command(pdus.get(2));
     assertEquals(Status.SUCCESS, last.getUs(CommandSet.STATUS));
     assertEquals(7, last.getUs(CommandSet.MESSAGE_ID_BEING_RESPONDED_TO));
     assertEquals(CommandSet.NO_DATA_SET, last.getUs(CommandSet.COMMAND_DATA_SET_TYPE));
+  }
+
+  @Test
+  void aResponseThatDoesNotFitOnePduIsFragmented() throws Exception {
+    // Maximum Length 100: the command set (~90 bytes) and a 200-byte identifier cannot share.
+    Dataset big = new Dataset();
+    big.putString(Tag.StudyDescription, Vr.LO, "x".repeat(64));
+    big.putString(Tag.PatientID, Vr.LO, "y".repeat(64));
+    big.putString(Tag.AccessionNumber, Vr.SH, "z".repeat(16));
+    int maxValueLength = 94;
+    List<PDataTf> pdus = operation(Source.single(big), maxValueLength).pdus()
+        .runWith(Sink.seq(), system).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertTrue(pdus.size() >= 4, "command, data in fragments, final command: " + pdus.size());
+    org.apache.pekko.util.ByteString data = org.apache.pekko.util.ByteString.emptyByteString();
+    for (PDataTf pdu : pdus.subList(0, pdus.size() - 1)) {
+      for (PresentationDataValue pdv : pdu.values()) {
+        assertTrue(pdv.value().size() <= maxValueLength);
+        if (!pdv.isCommand()) {
+          data = data.concat(pdv.value());
+        }
+      }
+    }
+    assertEquals("y".repeat(64), DatasetReader.read(data.toArray(),
+        Uid.EXPLICIT_VR_LITTLE_ENDIAN).getString(Tag.PatientID));
+    assertEquals(Status.SUCCESS, command(pdus.get(pdus.size() - 1)).getUs(CommandSet.STATUS));
   }
 
   @Test
@@ -77,8 +116,7 @@ class CFindOperationTest {
     CFindOperation op = operation(Source.single(match("1")).concat(Source.never()));
     SinkQueueWithCancel<PDataTf> out = op.pdus().runWith(Sink.queue(), system);
     assertEquals(Status.PENDING, command(out.pull().toCompletableFuture()
-        .get(5, TimeUnit.SECONDS).get()).getUs(CommandSet.STATUS));
-    out.pull().toCompletableFuture().get(5, TimeUnit.SECONDS); // its identifier
+        .get(5, TimeUnit.SECONDS).get()).getUs(CommandSet.STATUS)); // with its identifier
     op.cancel();
     CommandSet last = command(out.pull().toCompletableFuture().get(5, TimeUnit.SECONDS).get());
     assertEquals(Status.CANCEL, last.getUs(CommandSet.STATUS));
@@ -115,8 +153,8 @@ class CFindOperationTest {
         .mapMaterializedValue(x -> org.apache.pekko.NotUsed.notUsed());
     List<PDataTf> pdus = operation(capped).pdus()
         .runWith(Sink.seq(), system).toCompletableFuture().get(5, TimeUnit.SECONDS);
-    assertEquals(7, pdus.size(), "(command, data) x 3, final command");
-    assertEquals(Status.PENDING, command(pdus.get(4)).getUs(CommandSet.STATUS));
-    assertEquals(0xA700, command(pdus.get(6)).getUs(CommandSet.STATUS));
+    assertEquals(4, pdus.size(), "(command + data) x 3, final command");
+    assertEquals(Status.PENDING, command(pdus.get(2)).getUs(CommandSet.STATUS));
+    assertEquals(0xA700, command(pdus.get(3)).getUs(CommandSet.STATUS));
   }
 }

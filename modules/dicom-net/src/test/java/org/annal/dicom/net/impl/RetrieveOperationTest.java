@@ -137,7 +137,8 @@ class RetrieveOperationTest {
     assertEquals(1, pending.getUs(CommandSet.NUMBER_OF_FAILED_SUBOPERATIONS));
     // C-CANCEL arrives while 1.3 is being sent: 1.3 completes, 1.4 is not attempted
     store(op, out, "1.3", 0xB007, op::cancel);
-    CommandSet last = command(next(out));
+    PDataTf lastPdu = next(out); // the final response and its identifier share one PDU
+    CommandSet last = command(lastPdu);
     assertEquals(CommandField.C_GET_RSP, last.commandField());
     assertEquals(Status.CANCEL, last.getUs(CommandSet.STATUS));
     assertEquals(1, last.getUs(CommandSet.NUMBER_OF_REMAINING_SUBOPERATIONS));
@@ -145,7 +146,9 @@ class RetrieveOperationTest {
     assertEquals(1, last.getUs(CommandSet.NUMBER_OF_FAILED_SUBOPERATIONS));
     assertEquals(1, last.getUs(CommandSet.NUMBER_OF_WARNING_SUBOPERATIONS));
     assertEquals(CommandSet.DATA_SET_PRESENT, last.getUs(CommandSet.COMMAND_DATA_SET_TYPE));
-    Dataset failedList = DatasetReader.read(next(out).values().get(0).value().toArray(),
+    assertEquals(2, lastPdu.values().size());
+    assertFalse(lastPdu.values().get(1).isCommand());
+    Dataset failedList = DatasetReader.read(lastPdu.values().get(1).value().toArray(),
         Uid.EXPLICIT_VR_LITTLE_ENDIAN);
     assertEquals("1.2", failedList.getString(Tag.FailedSOPInstanceUIDList));
     assertTrue(out.pull().toCompletableFuture().get(5, TimeUnit.SECONDS).isEmpty());
