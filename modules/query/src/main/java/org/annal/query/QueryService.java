@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.annal.dicom.Dataset;
@@ -115,7 +116,9 @@ public final class QueryService {
       unique.add(l.uniqueKey());
     }
     unique.add(level.uniqueKey());
-    Matches matches = inUidOrder(searcher, query, level.uniqueKey(), cap);
+    Set<String> wanted = ResultBuilder.keywordsOf(identifier, unique);
+    wanted.add(level.uniqueKey()); // the sort key
+    Matches matches = inUidOrder(searcher, query, level.uniqueKey(), cap, wanted);
     List<Dataset> out = new ArrayList<>(matches.values().size());
     for (RecordField.Values v : matches.values()) {
       Map<String, String> values = v.attributes();
@@ -138,16 +141,17 @@ public final class QueryService {
    * block of the terms dictionary (a fifth of a 150-match C-FIND's time). More matches than
    * that: Lucene's top-{@code cap} sort, which does not hold them all.
    */
-  private static Matches inUidOrder(IndexSearcher searcher, Query query, String uidKey, int cap)
-      throws IOException {
+  private static Matches inUidOrder(IndexSearcher searcher, Query query, String uidKey, int cap,
+      Set<String> wanted) throws IOException {
     int limit = cap == Integer.MAX_VALUE ? cap : cap + 1;
     DocIds docs = new DocIds(limit);
     searcher.search(query, docs);
     if (docs.total > cap) {
       TopDocs hits = searcher.search(query, cap, BY_UID);
-      return new Matches(RecordField.read(searcher, docs(hits)), true);
+      return new Matches(RecordField.read(searcher, docs(hits), wanted), true);
     }
-    List<RecordField.Values> values = new ArrayList<>(RecordField.read(searcher, docs.toArray()));
+    List<RecordField.Values> values =
+        new ArrayList<>(RecordField.read(searcher, docs.toArray(), wanted));
     values.sort(java.util.Comparator.comparing(v -> v.attributes().getOrDefault(uidKey, "")));
     return new Matches(values, false);
   }
@@ -290,7 +294,8 @@ public final class QueryService {
             .add(new TermQuery(new Term("PatientID", patientId)), BooleanClause.Occur.FILTER)
             .build();
         List<RecordField.Values> studies =
-            inUidOrder(searcher, q, IndexFields.STUDY_UID, Integer.MAX_VALUE).values();
+            inUidOrder(searcher, q, IndexFields.STUDY_UID, Integer.MAX_VALUE,
+            Set.of(IndexFields.STUDY_UID)).values();
         List<String> out = new ArrayList<>(studies.size());
         for (RecordField.Values v : studies) {
           out.add(v.attributes().get(IndexFields.STUDY_UID));
@@ -325,7 +330,7 @@ public final class QueryService {
         }
         List<IndexedInstance> out = new ArrayList<>();
         for (RecordField.Values v : inUidOrder(searcher, q.build(), IndexFields.SOP_UID,
-            Integer.MAX_VALUE).values()) {
+            Integer.MAX_VALUE, null).values()) {
           Map<String, String> a = v.attributes();
           Map<String, String> x = v.extras();
           out.add(new IndexedInstance(a.get(IndexFields.STUDY_UID), a.get(IndexFields.SERIES_UID),

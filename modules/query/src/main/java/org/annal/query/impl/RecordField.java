@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.BinaryDocValues;
@@ -72,6 +73,11 @@ public final class RecordField {
   }
 
   static Values decode(BytesRef ref) {
+    return decode(ref, null);
+  }
+
+  /** Decodes the extras and, of the attributes, those {@code wanted} (all if null). */
+  static Values decode(BytesRef ref, Set<String> wanted) {
     byte[] b = ref.bytes;
     int[] pos = {ref.offset};
     int end = ref.offset + ref.length;
@@ -79,11 +85,17 @@ public final class RecordField {
     Map<String, String> extras = new LinkedHashMap<>();
     while (pos[0] < end) {
       String name = read(b, pos);
-      String value = read(b, pos);
       if (name.startsWith(IndexFields.STORED)) {
-        attributes.put(name.substring(IndexFields.STORED.length()), value);
+        String keyword = name.substring(IndexFields.STORED.length());
+        if (wanted == null || wanted.contains(keyword)) {
+          attributes.put(keyword, read(b, pos));
+        } else {
+          skip(b, pos); // a C-FIND returns a dozen of a study's forty-odd attributes
+        }
       } else if (name.startsWith(IndexFields.EXTRA)) {
-        extras.put(name.substring(IndexFields.EXTRA.length()), value);
+        extras.put(name.substring(IndexFields.EXTRA.length()), read(b, pos));
+      } else {
+        skip(b, pos);
       }
     }
     return new Values(attributes, extras);
@@ -91,17 +103,26 @@ public final class RecordField {
 
   /** A VInt length (as DataOutput.writeVInt writes it) and that many UTF-8 bytes. */
   private static String read(byte[] b, int[] pos) {
+    int n = length(b, pos);
+    String s = new String(b, pos[0], n, StandardCharsets.UTF_8);
+    pos[0] += n;
+    return s;
+  }
+
+  private static void skip(byte[] b, int[] pos) {
+    int n = length(b, pos);
+    pos[0] += n;
+  }
+
+  private static int length(byte[] b, int[] pos) {
     int n = 0;
     for (int shift = 0; ; shift += 7) {
       byte x = b[pos[0]++];
       n |= (x & 0x7F) << shift;
       if (x >= 0) {
-        break;
+        return n;
       }
     }
-    String s = new String(b, pos[0], n, StandardCharsets.UTF_8);
-    pos[0] += n;
-    return s;
   }
 
   /** The values of a document written without the record field. */
@@ -120,6 +141,15 @@ public final class RecordField {
    * documents written before it existed) from their stored fields.
    */
   public static List<Values> read(IndexSearcher searcher, int[] docs) throws IOException {
+    return read(searcher, docs, null);
+  }
+
+  /**
+   * As {@link #read(IndexSearcher, int[])}, with only the attributes {@code wanted} (all if null)
+   * from record fields (stored-only documents keep all theirs).
+   */
+  public static List<Values> read(IndexSearcher searcher, int[] docs, Set<String> wanted)
+      throws IOException {
     Integer[] order = new Integer[docs.length];
     for (int i = 0; i < docs.length; i++) {
       order[i] = i;
@@ -148,7 +178,7 @@ public final class RecordField {
       }
       int local = doc - leaf.docBase;
       if (values != null && values.advanceExact(local)) {
-        last = decode(values.binaryValue());
+        last = decode(values.binaryValue(), wanted);
       } else {
         if (stored == null) {
           stored = searcher.storedFields();

@@ -3,8 +3,10 @@ package org.annal.query.impl;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.annal.dicom.Dataset;
 import org.annal.dicom.Element;
 import org.annal.dicom.ElementDictionary;
@@ -86,6 +88,30 @@ public final class ResultBuilder {
       ds.putSequence(s.tag(), items);
     }
     return ds;
+  }
+
+  /**
+   * The entity keywords {@link #build} may read for this request: its keys (sequence keys as
+   * {@code Sequence>Keyword}) and {@code alwaysReturn}. A mutable set.
+   */
+  public static Set<String> keywordsOf(Dataset request, List<String> alwaysReturn) {
+    Set<String> out = new HashSet<>(alwaysReturn);
+    for (Element e : request.elements()) {
+      String keyword = ElementDictionary.keywordOf(e.tag());
+      if (keyword == null) {
+        continue;
+      }
+      out.add(keyword);
+      if (e.isSequence() && e.items() != null && !e.items().isEmpty()) {
+        for (Element sub : e.items().get(0).elements()) {
+          String subKeyword = ElementDictionary.keywordOf(sub.tag());
+          if (subKeyword != null) {
+            out.add(keyword + ">" + subKeyword);
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private static String first(String value) {

@@ -40,6 +40,12 @@ class RecordFieldTest {
     assertEquals(extras, back.extras());
     assertEquals(new RecordField.Values(Map.of(), Map.of()),
         RecordField.decode(RecordField.encode(Map.of(), Map.of())));
+    // Only the attributes asked for (a C-FIND's keys), extras always.
+    RecordField.Values some = RecordField.decode(encoded,
+        java.util.Set.of("StudyDate", "PatientName", "NotThere"));
+    assertEquals(Map.of("PatientName", "Müller^Jörg=山田^太郎", "StudyDate", "20261130"),
+        some.attributes());
+    assertEquals(extras, some.extras());
   }
 
   @Test
