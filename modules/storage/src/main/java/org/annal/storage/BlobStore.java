@@ -31,6 +31,17 @@ public interface BlobStore {
    */
   CompletionStage<ByteString> readAll(BlobKey key);
 
+  /**
+   * {@link #readAll}, failing with {@link BlobMismatchException} unless the bytes are the blob
+   * that was written with {@code size} and {@code sha256}. This default checks the SHA-256; the
+   * file system store first checks the CRC-32C it recorded when writing (far cheaper) and falls
+   * back to the SHA-256 when there is none or it differs.
+   */
+  default CompletionStage<ByteString> readAllVerified(BlobKey key, long size, String sha256) {
+    return readAll(key).thenApply(bytes ->
+        org.annal.storage.impl.BlobChecksums.verified(key, bytes, null, size, sha256));
+  }
+
   /** {@code length} bytes from {@code offset} (fewer if the blob ends first). */
   Source<ByteString, NotUsed> get(BlobKey key, long offset, long length);
 

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import org.annal.storage.impl.BlobChecksums;
 import org.annal.storage.impl.BlobLayout;
 import org.annal.storage.impl.BlobWriteStage;
 import org.annal.storage.impl.DirectBufferPool;
@@ -131,6 +132,23 @@ public final class FileSystemBlobStore implements BlobStore {
       } catch (IOException e) {
         throw new CompletionException(e);
       }
+    }, blockingExecutor);
+  }
+
+  @Override
+  public CompletionStage<ByteString> readAllVerified(BlobKey key, long size, String sha256) {
+    Path path = layout.blobPath(key);
+    return CompletableFuture.supplyAsync(() -> {
+      ByteString bytes;
+      try {
+        bytes = ByteString.fromArrayUnsafe(Files.readAllBytes(path));
+      } catch (NoSuchFileException e) {
+        throw new CompletionException(new BlobNotFoundException(key));
+      } catch (IOException e) {
+        throw new CompletionException(e);
+      }
+      // Read after the bytes: the attribute is written before the file is renamed into place.
+      return BlobChecksums.verified(key, bytes, BlobChecksums.readCrc32c(path), size, sha256);
     }, blockingExecutor);
   }
 

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.annal.storage.impl.BlobChecksums;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.stream.AbruptStageTerminationException;
 import org.apache.pekko.stream.AbruptTerminationException;
@@ -135,6 +136,50 @@ class FileSystemBlobStoreTest {
     ExecutionException failure = assertThrows(ExecutionException.class,
         () -> await(store.readAll(new BlobKey("0123456789abcdef0123456789abcdef"))));
     assertInstanceOf(BlobNotFoundException.class, failure.getCause());
+  }
+
+  @Test
+  void readAllVerifiedChecksTheRecordedCrc32cThenFallsBackToTheSha256() throws Exception {
+    byte[] content = randomBytes(600_000, 11);
+    StoredBlob stored = await(chunked(content, 5).runWith(store.put(), testKit.system()));
+    BlobKey key = stored.key();
+    String k = key.value();
+    Path file = root.resolve("blobs").resolve(k.substring(0, 2)).resolve(k.substring(2, 4)).resolve(k);
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(content);
+    // The writer recorded the CRC-32C of the bytes (ext4, where this runs, keeps user xattrs).
+    assertEquals((int) crc.getValue(), BlobChecksums.readCrc32c(file));
+    assertArrayEquals(content, await(store.readAllVerified(key, content.length,
+        stored.sha256())).toArray());
+
+    // A wrong attribute on intact bytes: the SHA-256 decides, the blob is fine.
+    assertTrue(BlobChecksums.writeCrc32c(file, (int) crc.getValue() + 1));
+    assertArrayEquals(content, await(store.readAllVerified(key, content.length,
+        stored.sha256())).toArray());
+    // No attribute at all (a copy that dropped it): the same.
+    Files.getFileAttributeView(file, java.nio.file.attribute.UserDefinedFileAttributeView.class)
+        .delete(BlobChecksums.CRC32C_ATTRIBUTE);
+    assertEquals(null, BlobChecksums.readCrc32c(file));
+    assertArrayEquals(content, await(store.readAllVerified(key, content.length,
+        stored.sha256())).toArray());
+
+    // One byte flipped, the attribute still the original CRC: a mismatch, with the actual SHA.
+    assertTrue(BlobChecksums.writeCrc32c(file, (int) crc.getValue()));
+    byte[] damaged = content.clone();
+    damaged[300_000] ^= 0x10;
+    Files.write(file, damaged);
+    ExecutionException failure = assertThrows(ExecutionException.class,
+        () -> await(store.readAllVerified(key, content.length, stored.sha256())));
+    BlobMismatchException mismatch = assertInstanceOf(BlobMismatchException.class,
+        failure.getCause());
+    assertEquals(sha256(damaged), mismatch.actualSha256());
+    // The right bytes but another expected size: a mismatch too.
+    Files.write(file, content);
+    assertInstanceOf(BlobMismatchException.class, assertThrows(ExecutionException.class,
+        () -> await(store.readAllVerified(key, content.length + 1, stored.sha256()))).getCause());
+    assertInstanceOf(BlobNotFoundException.class, assertThrows(ExecutionException.class,
+        () -> await(store.readAllVerified(new BlobKey("0123456789abcdef0123456789abcdef"), 1,
+            stored.sha256()))).getCause());
   }
 
   @Test

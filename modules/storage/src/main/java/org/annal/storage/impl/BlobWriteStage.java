@@ -33,8 +33,9 @@ import org.apache.pekko.util.ByteString;
  * Internal API. The sink behind {@code FileSystemBlobStore.put()}: one blob per materialization.
  *
  * <pre>
- * ByteString ──▶ SHA-256 ──▶ direct buffer (coalesce) ──▶ write(tmp/key.part)
- *                    upstream completes ──▶ flush ─▶ force(true) ─▶ rename ─▶ fsync(dir) ─▶ StoredBlob
+ * ByteString ──▶ SHA-256, CRC-32C ──▶ direct buffer (coalesce) ──▶ write(tmp/key.part)
+ *                    upstream completes ──▶ flush ─▶ xattr crc32c ─▶ force(true) ─▶ rename
+ *                                           ─▶ fsync(dir) ─▶ StoredBlob
  *                    upstream fails / abrupt stop ──▶ close ─▶ delete tmp ─▶ failed value
  * </pre>
  *
@@ -102,6 +103,7 @@ public final class BlobWriteStage
     private Path temp;
     private FileChannel channel;
     private MessageDigest sha256;
+    private final java.util.zip.CRC32C crc32c = new java.util.zip.CRC32C();
     private ByteBuffer buffer;
     private long size;
     private Path moved;
@@ -208,6 +210,7 @@ public final class BlobWriteStage
     private void append(ByteString bytes) throws IOException {
       for (ByteBuffer part : bytes.getByteBuffers()) {
         sha256.update(part.duplicate());
+        crc32c.update(part.duplicate());
         while (part.hasRemaining()) {
           if (!buffer.hasRemaining()) {
             flush();
@@ -232,6 +235,8 @@ public final class BlobWriteStage
 
     private void commitBlocking() throws IOException {
       flush();
+      // Before the fsync, so that it is as durable as the bytes (BlobChecksums says why).
+      BlobChecksums.writeCrc32c(temp, (int) crc32c.getValue());
       channel.force(true);
       channel.close();
       releaseBuffer();
