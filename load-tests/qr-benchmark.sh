@@ -21,9 +21,12 @@ PATIENTS= # default: studies / 5 (2,000 for 10,000 studies)
 RETRIEVE_INSTANCES=200
 SEED=1
 QUERIES=500
-FIND_WARMUP=50
+# Warm-ups: a node that has been running has compiled its query and retrieve paths; a JVM
+# just started has not (C2 was still compiling during the first ~10 C-GETs, measured in stop 12).
+# Orthanc gets the same untimed rounds.
+FIND_WARMUP=200
 RETRIEVES=3
-RETRIEVE_WARMUP=1
+RETRIEVE_WARMUP=3
 ASSOCS=4
 TARGETS="annal orthanc"
 WORK=${ANNAL_QR_BENCH_DIR:-${TMPDIR:-/tmp}/annal-qr-bench}
@@ -1141,7 +1144,8 @@ TOTAL_INSTANCES=$((META_INSTANCES + RETRIEVE_INSTANCES))
   echo "Study Root, STUDY level, 12 return keys (PatientName, PatientID, PatientBirthDate," \
     "PatientSex, StudyDate, StudyTime, AccessionNumber, StudyDescription, StudyInstanceUID," \
     "ModalitiesInStudy, NumberOfStudyRelatedSeries, NumberOfStudyRelatedInstances). One association" \
-    "(Annal's FindScu, TCP_NODELAY), $FIND_WARMUP untimed queries of each type first, then $QUERIES" \
+    "(Annal's FindScu, TCP_NODELAY), $FIND_WARMUP untimed queries of each type first (the JVM compiles" \
+    "the query path meanwhile, as in a node that has been running; every target gets them), then $QUERIES" \
     "of each, round robin, each timed from the C-FIND-RQ to the final C-FIND-RSP (all pending" \
     "responses decoded). Queries (random, seed $SEED, the same for every target): an existing" \
     "PatientID; the first 3 letters of an existing family name + '*^' + the given name's initial +" \
