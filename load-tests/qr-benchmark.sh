@@ -38,6 +38,8 @@ MOVE_AET=BENCHSTORE
 READY_TIMEOUT=300
 STORE_TIMEOUT=14400
 INDEX_TIMEOUT=1800
+SETTLE_CPU=30
+SETTLE_TIMEOUT=600
 RETRIEVE_TIMEOUT=900
 KEEP=0
 INSTALL=1
@@ -77,6 +79,9 @@ Other:
   --index-timeout S         seconds to wait for a target's query index to hold the whole data
                             set after loading (default $INDEX_TIMEOUT)
   --store-timeout S         seconds each storescu may take to load its share (default $STORE_TIMEOUT)
+  --settle-cpu P            after loading, wait until the target's processes use less than P % of
+                            one core over 5 s before measuring (default $SETTLE_CPU)
+  --settle-timeout S        ... but at most S seconds (default $SETTLE_TIMEOUT; 0: do not wait)
   --keep                    keep each target's storage and logs (default: deleted when complete)
   --no-install              do not apt-get install missing tools
 EOF
@@ -101,6 +106,8 @@ while [[ $# -gt 0 ]]; do
     --annal) ANNAL_BIN=$2; shift 2 ;;
     --no-snapshot) SNAPSHOT=0; shift ;;
     --index-timeout) INDEX_TIMEOUT=$2; shift 2 ;;
+    --settle-cpu) SETTLE_CPU=$2; shift 2 ;;
+    --settle-timeout) SETTLE_TIMEOUT=$2; shift 2 ;;
     --store-timeout) STORE_TIMEOUT=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     --no-install) INSTALL=0; shift ;;
@@ -113,7 +120,7 @@ log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 for v in STUDIES INSTANCES_PER_STUDY SERIES PATIENTS RETRIEVE_INSTANCES SEED QUERIES FIND_WARMUP \
-    RETRIEVES RETRIEVE_WARMUP ASSOCS INDEX_TIMEOUT STORE_TIMEOUT CHUNK; do
+    RETRIEVES RETRIEVE_WARMUP ASSOCS INDEX_TIMEOUT STORE_TIMEOUT CHUNK SETTLE_CPU SETTLE_TIMEOUT; do
   [[ $v == PATIENTS && -z $PATIENTS ]] && continue
   [[ ${!v} =~ ^[0-9]+$ ]] || die "--$(tr 'A-Z_' 'a-z-' <<<"$v") must be a number: ${!v}"
 done
@@ -846,6 +853,15 @@ tree() {
     END { for (p in parent) { q = p; while (q != root && q in parent && q > 1) q = parent[q]
           if (q == root) print p } }'
 }
+# CPU time (user + system, clock ticks) used so far by PID and its descendants.
+tree_cpu_ticks() {
+  local p total=0 t
+  for p in $(tree "$1"); do
+    t=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}') || t=0
+    total=$((total + ${t:-0}))
+  done
+  echo "$total"
+}
 # Signals only processes whose command line still names this run's work dir (pids get reused).
 ours() { [[ -r /proc/$1/cmdline ]] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -qF -- "$WORK/"; }
 
@@ -1005,6 +1021,32 @@ measure() {
     log "$TARGET: the index is incomplete; measuring anyway (rows marked)"
   fi
 
+  # Settle: after a bulk load a target can stay busy on its own for a while (Annal: Cassandra
+  # compacting the journal, Lucene merging segments; measured in stop 12: a load average of 8 at
+  # the first C-FIND); a node in service is not in that state most of the time. Wait until the
+  # target's processes use less than SETTLE_CPU % of one core over 5 s (Annal at rest: ~15 %,
+  # its tag polling), at most SETTLE_TIMEOUT s. Every target gets the same rule; the time is
+  # reported.
+  if (( SETTLE_TIMEOUT > 0 )); then
+    log "$TARGET: waiting until it is at rest (< $SETTLE_CPU % of a core over 5 s, at most $SETTLE_TIMEOUT s)"
+    local s0 c0 c1 busy=-1 settled=- hz
+    hz=$(getconf CLK_TCK)
+    s0=$SECONDS
+    load=$(load1)
+    while (( SECONDS - s0 < SETTLE_TIMEOUT )); do
+      c0=$(tree_cpu_ticks "$TARGET_PID")
+      sleep 5
+      c1=$(tree_cpu_ticks "$TARGET_PID")
+      busy=$(( (c1 - c0) * 100 / (5 * hz) ))
+      if (( busy < SETTLE_CPU )); then
+        settled=$((SECONDS - s0))
+        break
+      fi
+    done
+    echo "$TARGET|at rest after load ($busy % of a core)|-|-|$settled|$( [[ $settled != - ]] && echo ok || echo "still busy")|$load" >>"$LOAD_ROWS"
+    log "  -> $(tail -n 1 "$LOAD_ROWS")"
+  fi
+
   # C-FIND over one association.
   log "$TARGET: C-FIND, $QUERIES queries of each type over one association (+ $FIND_WARMUP warm-up)"
   load=$(load1)
@@ -1134,7 +1176,10 @@ TOTAL_INSTANCES=$((META_INSTANCES + RETRIEVE_INSTANCES))
     "\"index complete after load\": seconds from the end of loading until STUDY-level C-FINDs (one per" \
     "month of StudyDate, one association per poll, a poll every 2 s) return every study with its" \
     "NumberOfStudyRelatedInstances: an upper bound, as it includes the checking tool's start (a JVM," \
-    "seconds on a loaded machine). Its instances column is the sum of those counts."
+    "seconds on a loaded machine). Its instances column is the sum of those counts. \"at rest after" \
+    "load\": seconds until the target's processes used less than $SETTLE_CPU % of one core over 5 s" \
+    "(what they used then in brackets), waited before anything is timed: after a bulk load Annal's" \
+    "Cassandra compacts and its index merges for a while."
   echo
   echo "## C-FIND over one association"
   echo "| target | query | n | p50 ms | p99 ms | max ms | matches/query | load 1m | check |"

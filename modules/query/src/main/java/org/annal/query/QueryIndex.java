@@ -74,7 +74,9 @@ public final class QueryIndex implements StudyIndexRepository, AutoCloseable {
   private static final String GENERATION = "annal.generation";
   /** Document layout; an index written with another one is rebuilt (it is disposable). */
   private static final String LAYOUT = "annal.layout";
-  private static final String LAYOUT_VERSION = "2";
+  // 3: study and series values in a RecordField, not stored fields (stop 12). A build that
+  // expects layout 2 would read those documents as empty: the version makes it rebuild instead.
+  private static final String LAYOUT_VERSION = "3";
   private static final String OFFSET = "annal.offset.";
 
   private final Directory directory;

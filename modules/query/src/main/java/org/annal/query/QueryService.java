@@ -22,6 +22,7 @@ import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.CollectionTerminatedException;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreMode;
@@ -141,6 +142,7 @@ public final class QueryService {
    * block of the terms dictionary (a fifth of a 150-match C-FIND's time). More matches than
    * that: Lucene's top-{@code cap} sort, which does not hold them all.
    */
+  @SuppressWarnings("deprecation") // search(Query, Collector): see findPatients
   private static Matches inUidOrder(IndexSearcher searcher, Query query, String uidKey, int cap,
       Set<String> wanted) throws IOException {
     int limit = cap == Integer.MAX_VALUE ? cap : cap + 1;
@@ -156,8 +158,10 @@ public final class QueryService {
     return new Matches(values, false);
   }
 
-  /** Collects doc ids (global, in doc id order) up to a limit, and counts them all. */
-  @SuppressWarnings("deprecation") // see findPatients
+  /**
+   * Collects doc ids (global, in doc id order) up to a limit; at the limit it stops each
+   * segment's collection ({@code total} is then the limit: only "more than the cap" is needed).
+   */
   private static final class DocIds extends SimpleCollector {
     private final int limit;
     private int[] ids = new int[16];
@@ -176,13 +180,14 @@ public final class QueryService {
 
     @Override
     public void collect(int doc) {
-      total++;
-      if (size < limit) {
-        if (size == ids.length) {
-          ids = java.util.Arrays.copyOf(ids, Math.min(limit, size * 2));
-        }
-        ids[size++] = base + doc;
+      if (size == limit) {
+        throw new CollectionTerminatedException(); // this segment; the next ones end at once too
       }
+      total++;
+      if (size == ids.length) {
+        ids = java.util.Arrays.copyOf(ids, (int) Math.min(limit, size * 2L));
+      }
+      ids[size++] = base + doc;
     }
 
     int[] toArray() {
@@ -270,7 +275,7 @@ public final class QueryService {
         Integer.MAX_VALUE);
     int series = 0;
     int instances = 0;
-    for (RecordField.Values v : RecordField.read(searcher, docs(studies))) {
+    for (RecordField.Values v : RecordField.read(searcher, docs(studies), Set.of())) {
       Map<String, Integer> counts = IndexFields.decodeCounts(
           v.extras().get(IndexFields.SERIES_COUNTS));
       series += counts.size();

@@ -156,8 +156,9 @@ public final class ClusterInstanceFiles implements InstanceFiles {
           Throwable cause = failure instanceof CompletionException && failure.getCause() != null
               ? failure.getCause() : failure;
           if (cause instanceof BlobMismatchException m) {
-            throw new CompletionException(mismatch(what, nodeId, m.actualSize(),
-                m.actualSha256(), size, sha256));
+            IOException e = mismatch(what, nodeId, m.actualSize(), m.actualSha256(), size, sha256);
+            e.initCause(m);
+            throw new CompletionException(e);
           }
           throw failure instanceof CompletionException c ? c : new CompletionException(failure);
         });

@@ -23,7 +23,9 @@ import org.apache.lucene.util.BytesRef;
  * Internal API. How attributes become Lucene fields, in one place so that the writer and the
  * matcher agree. For an attribute with keyword {@code K}:
  * <ul>
- *   <li>{@code v.K} stored: the value as the event carried it (returned in C-FIND responses);
+ *   <li>{@code v.K}: the value as the event carried it, returned in C-FIND responses: a stored
+ *       field of an INSTANCE document, an entry of the {@link RecordField} of a STUDY or SERIES
+ *       document;
  *   <li>{@code K} indexed terms: one per value (multi-values split at {@code \}), leading and
  *       trailing spaces removed (PS3.4 C.2.2.2.1 treats them as insignificant); for PN the whole
  *       name and each component group, with trailing empty components dropped;
@@ -48,7 +50,10 @@ public final class IndexFields {
   public static final String AT = "at";
   /** Patient identity of a study: Issuer of Patient ID and Patient ID (terms + doc values). */
   public static final String PATIENT_KEY = "patient";
-  /** Stored JSON-free extras of an instance (placement, checksums), prefixed so. */
+  /**
+   * Prefix of the extras: an instance's placement and checksums (stored fields), a series' or
+   * study's counts (in its {@link RecordField}).
+   */
   public static final String EXTRA = "x.";
   public static final String STORED = "v.";
   /** Extra of a series: its number of instances. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.japi.pf.PFBuilder;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
@@ -20,29 +21,41 @@ import org.apache.pekko.stream.javadsl.SinkQueueWithCancel;
  * (batched while the reader is busy, up to a byte bound) and hands the rest out directly.
  */
 public final class PduInbox {
-  private final SinkQueueWithCancel<List<Pdu>> queue;
-  private final ArrayDeque<Pdu> ready = new ArrayDeque<>();
+  private final SinkQueueWithCancel<List<Object>> queue;
+  /** PDUs, and at the end possibly a {@link Failed}. */
+  private final ArrayDeque<Object> ready = new ArrayDeque<>();
 
-  private PduInbox(SinkQueueWithCancel<List<Pdu>> queue) {
+  /** The connection failed after the PDUs before it: they are read first, then this fails. */
+  private record Failed(Throwable cause) {}
+
+  private PduInbox(SinkQueueWithCancel<List<Object>> queue) {
     this.queue = queue;
   }
 
   /** A sink that fills an inbox, holding at most about {@code maxBytes} of PDUs not yet read. */
   public static Sink<Pdu, PduInbox> sink(long maxBytes) {
+    // A failure becomes an element, or the batch stage would drop the PDUs it still holds (an
+    // A-ABORT just before a reset) and fail at once.
     return Flow.<Pdu>create()
-        .batchWeighted(maxBytes, PduInbox::weight, pdu -> {
-          List<Pdu> batch = new ArrayList<>();
-          batch.add(pdu);
+        .<Object>map(pdu -> pdu)
+        .recover(new PFBuilder<Throwable, Object>().match(Throwable.class, Failed::new).build())
+        .batchWeighted(maxBytes, PduInbox::weight, element -> {
+          List<Object> batch = new ArrayList<>();
+          batch.add(element);
           return batch;
-        }, (batch, pdu) -> {
-          batch.add(pdu);
+        }, (batch, element) -> {
+          batch.add(element);
           return batch;
         })
-        .toMat(Sink.<List<Pdu>>queue().withAttributes(Attributes.inputBuffer(1, 1)), Keep.right())
+        .toMat(Sink.<List<Object>>queue().withAttributes(Attributes.inputBuffer(1, 1)),
+            Keep.right())
         .mapMaterializedValue(PduInbox::new);
   }
 
-  private static long weight(Pdu pdu) {
+  private static long weight(Object element) {
+    if (!(element instanceof Pdu pdu)) {
+      return 0;
+    }
     if (pdu instanceof PDataTf data) {
       long n = 6;
       for (PresentationDataValue pdv : data.values()) {
@@ -53,23 +66,31 @@ public final class PduInbox {
     return 64;
   }
 
-  /** The next PDU; empty once the connection has closed. Call again only once it completed. */
+  /**
+   * The next PDU; empty once the connection has closed, failed (after the PDUs received before)
+   * if it failed. Call again only once it completed.
+   */
   public CompletionStage<Optional<Pdu>> pull() {
     synchronized (ready) {
-      Pdu pdu = ready.poll();
-      if (pdu != null) {
-        return CompletableFuture.completedFuture(Optional.of(pdu));
+      Object next = ready.poll();
+      if (next != null) {
+        return handOut(next);
       }
     }
-    return queue.pull().thenApply(batch -> {
+    return queue.pull().thenCompose(batch -> {
       if (batch.isEmpty() || batch.get().isEmpty()) {
-        return Optional.empty();
+        return CompletableFuture.completedFuture(Optional.<Pdu>empty());
       }
       synchronized (ready) {
         ready.addAll(batch.get());
-        return Optional.of(ready.poll());
+        return handOut(ready.poll());
       }
     });
+  }
+
+  private static CompletionStage<Optional<Pdu>> handOut(Object next) {
+    return next instanceof Failed failed ? CompletableFuture.failedFuture(failed.cause())
+        : CompletableFuture.completedFuture(Optional.of((Pdu) next));
   }
 
   public void cancel() {

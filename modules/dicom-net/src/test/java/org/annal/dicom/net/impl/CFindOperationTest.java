@@ -87,6 +87,33 @@ class CFindOperationTest {
   }
 
   @Test
+  void commandAndIdentifierShareAPduExactlyWhenBothFitTheMaximumLength() throws Exception {
+    int command = DimseResponses.response(CommandField.C_FIND_RSP, 7,
+        QueryRetrieveSopClasses.PATIENT_ROOT_FIND, org.annal.dicom.net.DimseStatus.of(
+            Status.PENDING, null), true, null).encode().size();
+    Dataset id = new Dataset();
+    id.putString(Tag.PatientID, Vr.LO, "x".repeat(64)); // 8-byte header + 64
+    int data = 72;
+    // PDU-length = (6 + command) + (6 + data) = maxValueLength + 6, the peer's Maximum Length.
+    int fits = command + PDataFragmenter.PDV_OVERHEAD + data;
+    List<PDataTf> one = operation(Source.single(id), fits).pdus()
+        .runWith(Sink.seq(), system).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertEquals(2, one.size(), "pending (command + identifier), final");
+    assertEquals(2, one.get(0).values().size());
+    int pduLength = 0;
+    for (PresentationDataValue pdv : one.get(0).values()) {
+      pduLength += PDataFragmenter.PDV_OVERHEAD + pdv.value().size();
+    }
+    assertEquals(fits + PDataFragmenter.PDV_OVERHEAD, pduLength);
+    // One byte less room: the identifier goes in a PDU of its own.
+    List<PDataTf> two = operation(Source.single(id), fits - 1).pdus()
+        .runWith(Sink.seq(), system).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertEquals(3, two.size(), "pending command, identifier, final");
+    assertEquals(1, two.get(0).values().size());
+    assertEquals(data, two.get(1).values().get(0).value().size());
+  }
+
+  @Test
   void aResponseThatDoesNotFitOnePduIsFragmented() throws Exception {
     // Maximum Length 100: the command set (~90 bytes) and a 200-byte identifier cannot share.
     Dataset big = new Dataset();

@@ -67,6 +67,25 @@ class PduInboxTest {
   }
 
   @Test
+  void aFailedConnectionFailsThePullOnlyAfterThePdusReceivedBeforeIt() throws Exception {
+    Pair<SourceQueueWithComplete<Pdu>, PduInbox> m = Source.<Pdu>queue(10,
+            OverflowStrategy.backpressure())
+        .toMat(PduInbox.sink(4096), Keep.both()).run(system);
+    PDataTf a = pdu(1, 3);
+    PDataTf b = pdu(2, 3);
+    m.first().offer(a);
+    m.first().offer(b);
+    java.io.IOException reset = new java.io.IOException("connection reset");
+    m.first().fail(reset);
+    Thread.sleep(100); // all three are held by the inbox before the first pull
+    assertEquals(a, pull(m.second()).orElseThrow());
+    assertEquals(b, pull(m.second()).orElseThrow());
+    java.util.concurrent.ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(
+        java.util.concurrent.ExecutionException.class, () -> pull(m.second()));
+    assertEquals(reset, failed.getCause());
+  }
+
+  @Test
   void aPullBeforeAnythingArrivedCompletesWhenItDoes() throws Exception {
     Pair<SourceQueueWithComplete<Pdu>, PduInbox> m = Source.<Pdu>queue(10,
             OverflowStrategy.backpressure())
