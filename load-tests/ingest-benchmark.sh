@@ -9,7 +9,7 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=lib.sh
-source "$REPO/load-tests/lib.sh" # free_port
+source "$REPO/load-tests/lib.sh" # free_port, await_quiet
 ARGS=$(printf ' %q' "$@") # as typed, for the report
 INSTANCES=2000
 STUDIES=1
@@ -301,20 +301,6 @@ stop_target() {
 trap stop_target EXIT
 trap 'exit 130' INT TERM
 
-# With --max-load L, wait (at most --max-wait seconds) for the 1-minute load average to drop below
-# L before a measurement; the row records the load either way.
-await_quiet() {
-  [[ $MAX_LOAD != 0 ]] || return 0
-  local deadline=$((SECONDS + MAX_WAIT))
-  while awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v m="$MAX_LOAD" 'BEGIN {exit !(l >= m)}'; do
-    if (( SECONDS >= deadline )); then
-      log "load $(cut -d' ' -f1 /proc/loadavg) still >= $MAX_LOAD after ${MAX_WAIT}s: measuring anyway"
-      return 0
-    fi
-    sleep 5
-  done
-}
-
 # ---------------------------------------------------------------------------------------------
 # One measurement, in a subshell so that a target that fails to start or to stop costs only its
 # own row: fresh target, N storescu processes each sending a contiguous share of the files (with
@@ -382,7 +368,7 @@ fi
 for ((r = 1; r <= REPEAT; r++)); do
   for assocs in $ASSOCS; do
     for target in $TARGETS; do
-      await_quiet
+      await_quiet "$MAX_LOAD" "$MAX_WAIT" # lib.sh: --max-load / --max-wait
       if ! (measure "$target" "$assocs" "$r"); then
         log "$target with $assocs association(s) failed; continuing with the next measurement"
         echo "$target|$assocs|0|0|0|0|FAILED|-|-|-" >>"$ROWS"

@@ -10,3 +10,18 @@ free_port() {
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
   done
 }
+
+# await_quiet L S: wait (at most S seconds) until the 1-minute load average is below L, before a
+# measurement on a shared machine; L = 0: do not wait. Uses the caller's `log`.
+await_quiet() {
+  local max=$1 wait=$2 deadline
+  [[ $max != 0 ]] || return 0
+  deadline=$((SECONDS + wait))
+  while awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v m="$max" 'BEGIN {exit !(l >= m)}'; do
+    if (( SECONDS >= deadline )); then
+      log "load $(cut -d' ' -f1 /proc/loadavg) still >= $max after ${wait}s: measuring anyway"
+      return 0
+    fi
+    sleep 5
+  done
+}

@@ -12,7 +12,7 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=lib.sh
-source "$REPO/load-tests/lib.sh" # free_port
+source "$REPO/load-tests/lib.sh" # free_port, await_quiet
 ARGS=$(printf ' %q' "$@") # as typed, for the report
 STUDIES=10000
 INSTANCES_PER_STUDY=20
@@ -39,6 +39,8 @@ READY_TIMEOUT=300
 STORE_TIMEOUT=14400
 INDEX_TIMEOUT=1800
 SETTLE_CPU=30
+MAX_LOAD=0
+MAX_WAIT=600
 SETTLE_TIMEOUT=600
 RETRIEVE_TIMEOUT=900
 KEEP=0
@@ -82,6 +84,10 @@ Other:
   --settle-cpu P            after loading, wait until the target's processes use less than P % of
                             one core over 5 s before measuring (default $SETTLE_CPU)
   --settle-timeout S        ... but at most S seconds (default $SETTLE_TIMEOUT; 0: do not wait)
+  --max-load L              before the C-FIND and the retrieve measurements, wait until the
+                            machine's 1-minute load average is below L (default $MAX_LOAD: no wait;
+                            a shared machine's neighbours make the p99s)
+  --max-wait S              ... but at most S seconds (default $MAX_WAIT), then measure anyway
   --keep                    keep each target's storage and logs (default: deleted when complete)
   --no-install              do not apt-get install missing tools
 EOF
@@ -108,6 +114,8 @@ while [[ $# -gt 0 ]]; do
     --index-timeout) INDEX_TIMEOUT=$2; shift 2 ;;
     --settle-cpu) SETTLE_CPU=$2; shift 2 ;;
     --settle-timeout) SETTLE_TIMEOUT=$2; shift 2 ;;
+    --max-load) MAX_LOAD=$2; shift 2 ;;
+    --max-wait) MAX_WAIT=$2; shift 2 ;;
     --store-timeout) STORE_TIMEOUT=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     --no-install) INSTALL=0; shift ;;
@@ -120,7 +128,8 @@ log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 for v in STUDIES INSTANCES_PER_STUDY SERIES PATIENTS RETRIEVE_INSTANCES SEED QUERIES FIND_WARMUP \
-    RETRIEVES RETRIEVE_WARMUP ASSOCS INDEX_TIMEOUT STORE_TIMEOUT CHUNK SETTLE_CPU SETTLE_TIMEOUT; do
+    RETRIEVES RETRIEVE_WARMUP ASSOCS INDEX_TIMEOUT STORE_TIMEOUT CHUNK SETTLE_CPU SETTLE_TIMEOUT \
+    MAX_WAIT; do
   [[ $v == PATIENTS && -z $PATIENTS ]] && continue
   [[ ${!v} =~ ^[0-9]+$ ]] || die "--$(tr 'A-Z_' 'a-z-' <<<"$v") must be a number: ${!v}"
 done
@@ -1048,6 +1057,7 @@ measure() {
   fi
 
   # C-FIND over one association.
+  await_quiet "$MAX_LOAD" "$MAX_WAIT" # lib.sh: --max-load / --max-wait
   log "$TARGET: C-FIND, $QUERIES queries of each type over one association (+ $FIND_WARMUP warm-up)"
   load=$(load1)
   bg "${QRBENCH[@]}" find --port "$PORT" --aet "$CALLING_AET" --aec "$AET" --catalog "$CATALOG" \
@@ -1074,6 +1084,7 @@ measure() {
     fi
     sleep 0.2
   done
+  await_quiet "$MAX_LOAD" "$MAX_WAIT"
   log "$TARGET: C-GET and C-MOVE of the $RETRIEVE_INSTANCES-instance study, $RETRIEVE_WARMUP warm-up + $RETRIEVES timed each"
   local r
   for ((r = 1; r <= RETRIEVE_WARMUP; r++)); do retrieve get warm-up; retrieve move warm-up; done
