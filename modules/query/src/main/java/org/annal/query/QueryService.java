@@ -148,7 +148,7 @@ public final class QueryService {
     int limit = cap == Integer.MAX_VALUE ? cap : cap + 1;
     DocIds docs = new DocIds(limit);
     searcher.search(query, docs);
-    if (docs.total > cap) {
+    if (docs.size > cap) {
       TopDocs hits = searcher.search(query, cap, BY_UID);
       return new Matches(RecordField.read(searcher, docs(hits), wanted), true);
     }
@@ -160,13 +160,12 @@ public final class QueryService {
 
   /**
    * Collects doc ids (global, in doc id order) up to a limit; at the limit it stops each
-   * segment's collection ({@code total} is then the limit: only "more than the cap" is needed).
+   * segment's collection (only "more than the cap" is needed, not how many more).
    */
   private static final class DocIds extends SimpleCollector {
     private final int limit;
     private int[] ids = new int[16];
-    private int size;
-    int total;
+    int size;
     private int base;
 
     DocIds(int limit) {
@@ -183,7 +182,6 @@ public final class QueryService {
       if (size == limit) {
         throw new CollectionTerminatedException(); // this segment; the next ones end at once too
       }
-      total++;
       if (size == ids.length) {
         ids = java.util.Arrays.copyOf(ids, (int) Math.min(limit, size * 2L));
       }

@@ -138,18 +138,9 @@ public final class FileSystemBlobStore implements BlobStore {
   @Override
   public CompletionStage<ByteString> readAllVerified(BlobKey key, long size, String sha256) {
     Path path = layout.blobPath(key);
-    return CompletableFuture.supplyAsync(() -> {
-      ByteString bytes;
-      try {
-        bytes = ByteString.fromArrayUnsafe(Files.readAllBytes(path));
-      } catch (NoSuchFileException e) {
-        throw new CompletionException(new BlobNotFoundException(key));
-      } catch (IOException e) {
-        throw new CompletionException(e);
-      }
-      // Read after the bytes: the attribute is written before the file is renamed into place.
-      return BlobChecksums.verified(key, bytes, BlobChecksums.readCrc32c(path), size, sha256);
-    }, blockingExecutor);
+    // The attribute is read after the bytes: it is written before the file is renamed into place.
+    return readAll(key).thenApply(bytes ->
+        BlobChecksums.verified(key, bytes, BlobChecksums.readCrc32c(path), size, sha256));
   }
 
   @Override

@@ -35,12 +35,6 @@ public final class BlobChecksums {
   public static final String CRC32C_ATTRIBUTE = "annal.crc32c";
   private static final HexFormat HEX = HexFormat.of();
 
-  public static int crc32c(ByteBuffer bytes) {
-    CRC32C crc = new CRC32C();
-    crc.update(bytes);
-    return (int) crc.getValue();
-  }
-
   /** Records {@code crc} on the file; false if the file system does not take it. */
   public static boolean writeCrc32c(Path file, int crc) {
     try {
