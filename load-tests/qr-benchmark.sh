@@ -22,11 +22,16 @@ RETRIEVE_INSTANCES=200
 SEED=1
 QUERIES=500
 # Warm-ups: a node that has been running has compiled its query and retrieve paths; a JVM
-# just started has not (C2 was still compiling during the first ~10 C-GETs, measured in stop 12).
-# Orthanc gets the same untimed rounds.
+# just started has not. Measured (stop 13): after 600 untimed queries a node's C2 compiler still
+# used 8 s of CPU during the next 1,500 queries, and 5.7, 2.0, 1.3, 0.7 s during the four after
+# that. So untimed rounds go on until the target's own CPU per query (per retrieve) stops
+# falling: two rounds in a row within 5 % of its best round before them. Every target gets the
+# same rule; the rounds each took are in the report.
 FIND_WARMUP=200
+FIND_MAX_WARMUP=3000
 RETRIEVES=3
 RETRIEVE_WARMUP=3
+RETRIEVE_MAX_WARMUP=15
 ASSOCS=4
 TARGETS="annal orthanc"
 WORK=${ANNAL_QR_BENCH_DIR:-${TMPDIR:-/tmp}/annal-qr-bench}
@@ -68,9 +73,16 @@ full-size study of 512x512 CT images to retrieve; generated sets are cached unde
 Measurements:
   --targets "..."           any of: annal orthanc (default "$TARGETS"), measured one after the other
   --queries Q               timed C-FIND queries of each type (default $QUERIES)
-  --find-warmup W           untimed queries of each type first (default $FIND_WARMUP)
+  --find-warmup W           untimed queries of each type per warm-up round (default $FIND_WARMUP);
+                            rounds go on until two in a row cost the target no less than 95 %
+                            of the CPU per query of its best round before them...
+  --find-max-warmup M       ... but at most M queries of each type (default $FIND_MAX_WARMUP;
+                            = W: one round, no CPU rule)
   --retrieves R             timed C-GETs and C-MOVEs of the full-size study (default $RETRIEVES)
-  --retrieve-warmup W       untimed C-GET + C-MOVE rounds first (default $RETRIEVE_WARMUP)
+  --retrieve-warmup W       untimed C-GET + C-MOVE rounds first, at least (default $RETRIEVE_WARMUP);
+                            then more until two in a row cost the target no less than 95 % of
+                            the CPU of its best round before them...
+  --retrieve-max-warmup M   ... but at most M rounds (default $RETRIEVE_MAX_WARMUP; = W: no CPU rule)
   --assocs N                parallel storescu associations for loading (default $ASSOCS)
 Other:
   --work DIR                scratch space: data sets, targets' storage, logs, reports
@@ -105,8 +117,10 @@ while [[ $# -gt 0 ]]; do
     --targets) TARGETS=$2; shift 2 ;;
     --queries) QUERIES=$2; shift 2 ;;
     --find-warmup) FIND_WARMUP=$2; shift 2 ;;
+    --find-max-warmup) FIND_MAX_WARMUP=$2; shift 2 ;;
     --retrieves) RETRIEVES=$2; shift 2 ;;
     --retrieve-warmup) RETRIEVE_WARMUP=$2; shift 2 ;;
+    --retrieve-max-warmup) RETRIEVE_MAX_WARMUP=$2; shift 2 ;;
     --assocs) ASSOCS=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
     --annal) ANNAL_BIN=$2; shift 2 ;;
@@ -128,7 +142,7 @@ log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 for v in STUDIES INSTANCES_PER_STUDY SERIES PATIENTS RETRIEVE_INSTANCES SEED QUERIES FIND_WARMUP \
-    RETRIEVES RETRIEVE_WARMUP ASSOCS INDEX_TIMEOUT STORE_TIMEOUT CHUNK SETTLE_CPU SETTLE_TIMEOUT \
+    FIND_MAX_WARMUP RETRIEVES RETRIEVE_WARMUP RETRIEVE_MAX_WARMUP ASSOCS INDEX_TIMEOUT STORE_TIMEOUT CHUNK SETTLE_CPU SETTLE_TIMEOUT \
     MAX_WAIT; do
   [[ $v == PATIENTS && -z $PATIENTS ]] && continue
   [[ ${!v} =~ ^[0-9]+$ ]] || die "--$(tr 'A-Z_' 'a-z-' <<<"$v") must be a number: ${!v}"
@@ -289,9 +303,13 @@ import org.annal.dicom.net.ScuAssociation;
  *                                  association per poll) until the peer answers every study of
  *                                  the catalog with its NumberOfStudyRelatedInstances
  * find    PEER --catalog F --queries N --warmup W --seed S [--raw FILE]
- *                                  ONE association: W untimed then N timed queries of each type,
- *                                  round robin, plus as many C-ECHOs; prints per type
- *                                  RESULT type n p50 p99 max mean-matches wrong failed (ms)
+ *         [--target-pids P,P --max-warmup M]
+ *                                  ONE association: rounds of W untimed queries of each type
+ *                                  (with target pids: until two rounds in a row used no less
+ *                                  than 95 % of the target's CPU per query of its best round
+ *                                  before them, at most M of each; else one round), then N timed, round robin, plus as many C-ECHOs; prints
+ *                                  WARMUP queries-of-each-type rounds steady|at most|fixed and per
+ *                                  type RESULT type n p50 p99 max mean-matches wrong failed (ms)
  * PEER = --host H --port P --aet CALLING --aec CALLED
  * </pre>
  */
@@ -580,7 +598,15 @@ public final class QrBench {
     }
     int n = Integer.parseInt(opt.getOrDefault("queries", "500"));
     int warmup = Integer.parseInt(opt.getOrDefault("warmup", "50"));
-    Random rnd = new Random(Long.parseLong(opt.getOrDefault("seed", "7")));
+    int maxWarmup = Integer.parseInt(opt.getOrDefault("max-warmup", String.valueOf(warmup)));
+    List<Integer> targetPids = new ArrayList<>();
+    for (String pid : opt.getOrDefault("target-pids", "").split(",")) {
+      if (!pid.isBlank()) {
+        targetPids.add(Integer.parseInt(pid.strip()));
+      }
+    }
+    long seed = Long.parseLong(opt.getOrDefault("seed", "7"));
+    Random rnd = new Random(seed);
     List<Query> warm = queries(studies, rnd, warmup);
     List<Query> timed = queries(studies, rnd, n);
     Map<String, Stats> stats = new LinkedHashMap<>();
@@ -592,12 +618,44 @@ public final class QrBench {
         ? Files.newBufferedWriter(Path.of(opt.get("raw")), StandardCharsets.UTF_8) : null;
     try (ToolSystem tool = new ToolSystem("qr-bench-find")) {
       ScuAssociation a = open(tool, opt);
-      ERR.printf(Locale.ROOT, "  one association; %d warm-up queries of each type, then %d timed%n",
-          warmup, n);
-      for (Query q : warm) {
-        cFind(a, q.keys(), new String[1]);
-        a.cEcho().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      ERR.printf(Locale.ROOT, "  one association; warm-up rounds of %d queries of each type "
+          + "(at most %d of each), then %d timed%n", warmup, Math.max(warmup, maxWarmup), n);
+      // Warm-up rounds until the target's CPU per query stops falling (a JVM's JIT compiles the
+      // query path for thousands of queries; a C++ server is steady from the first round): the
+      // same rule for every target. Without --target-pids: one round.
+      int warmed = 0;
+      int round = 0;
+      double best = Double.MAX_VALUE;
+      int flat = 0; // rounds in a row within 5 % of the best before them
+      String why = targetPids.isEmpty() ? "fixed" : "at most";
+      while (true) {
+        long c0 = cpuTicks(targetPids);
+        for (Query q : warm) {
+          cFind(a, q.keys(), new String[1]);
+          a.cEcho().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        }
+        warmed += warmup;
+        round++;
+        double perQuery = (cpuTicks(targetPids) - c0) * 1000.0 / TICKS_PER_SECOND / warm.size();
+        if (!targetPids.isEmpty()) {
+          ERR.printf(Locale.ROOT, "  warm-up round %d: target CPU %.2f ms per query (and C-ECHO)%n",
+              round, perQuery);
+        }
+        if (targetPids.isEmpty()) {
+          break;
+        }
+        flat = perQuery >= STEADY * best ? flat + 1 : 0;
+        if (flat == 2) {
+          why = "steady";
+          break;
+        }
+        if (warmed + warmup > maxWarmup) {
+          break;
+        }
+        best = Math.min(best, perQuery);
+        warm = queries(studies, new Random(seed * 31 + round), warmup);
       }
+      OUT.printf(Locale.ROOT, "WARMUP\t%d\t%d\t%s%n", warmed, round, why);
       int i = 0;
       for (Query q : timed) {
         String[] failure = new String[1];
@@ -689,6 +747,26 @@ public final class QrBench {
           st.wrong, st.failed);
     }
     return status;
+  }
+
+  /** A warm-up round within this factor of the best earlier one: the target is steady. */
+  static final double STEADY = 0.95;
+  /** Linux USER_HZ, the unit of utime/stime in /proc/PID/stat. */
+  static final double TICKS_PER_SECOND = 100;
+
+  /** CPU time (user + system, clock ticks) used so far by these processes; gone ones count 0. */
+  static long cpuTicks(List<Integer> pids) {
+    long total = 0;
+    for (int pid : pids) {
+      try {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        total += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      } catch (IOException | RuntimeException gone) {
+        // exited: its time is no longer counted anywhere; the round's figure is then low
+      }
+    }
+    return total;
   }
 
   /** Nearest-rank percentile of sorted values (0 if none). */
@@ -915,9 +993,11 @@ load1() { cut -d' ' -f1 /proc/loadavg; }
 LOAD_ROWS=$WORK/run/load-$STAMP.txt   # target|what|instances|bytes|seconds|check|load
 FIND_ROWS=$WORK/run/find-$STAMP.txt   # target|query|n|p50|p99|max|mean matches|check|load
 GET_ROWS=$WORK/run/retrieve-$STAMP.txt # target|kind|rep|files|bytes|seconds|check|load
+WARM_ROWS=$WORK/run/warmup-$STAMP.txt  # target|what|untimed|rounds|why they ended
 : >"$LOAD_ROWS"
 : >"$FIND_ROWS"
 : >"$GET_ROWS"
+: >"$WARM_ROWS"
 
 # store PREFIX N DIR...: storescu over N parallel associations, each a contiguous share of the
 # directories (+sd +r); returns the number of storescu processes that failed.
@@ -1058,13 +1138,18 @@ measure() {
 
   # C-FIND over one association.
   await_quiet "$MAX_LOAD" "$MAX_WAIT" # lib.sh: --max-load / --max-wait
-  log "$TARGET: C-FIND, $QUERIES queries of each type over one association (+ $FIND_WARMUP warm-up)"
+  log "$TARGET: C-FIND, $QUERIES queries of each type over one association (after warm-up rounds of $FIND_WARMUP)"
   load=$(load1)
+  local pids=""
+  (( FIND_MAX_WARMUP > FIND_WARMUP )) && pids=$(tree "$TARGET_PID" | paste -sd, -)
   bg "${QRBENCH[@]}" find --port "$PORT" --aet "$CALLING_AET" --aec "$AET" --catalog "$CATALOG" \
-    --queries "$QUERIES" --warmup "$FIND_WARMUP" --seed "$SEED" --raw "$RUN/find-raw.tsv" \
+    --queries "$QUERIES" --warmup "$FIND_WARMUP" --max-warmup "$FIND_MAX_WARMUP" \
+    --target-pids "$pids" --seed "$SEED" --raw "$RUN/find-raw.tsv" \
     >"$RUN/find.out" 2>"$RUN/find.log" || complete=0
   out=$(cat "$RUN/find.out")
   sed 's/^/  /' "$RUN/find.log" >&2
+  grep '^WARMUP' <<<"$out" | awk -F'\t' -v t="$TARGET" \
+    '{ printf "%s|C-FIND|%d queries of each type|%d|%s\n", t, $2, $3, $4 }' >>"$WARM_ROWS"
   grep '^RESULT' <<<"$out" | awk -F'\t' -v t="$TARGET" -v q="$QUERIES" -v l="$load" -v c="$complete" '{
       want = ($2 == "C-ECHO") ? 3 * q : q
       check = ($8 == 0 && $9 == 0 && $3 == want) ? "ok" : sprintf("%d wrong, %d failed", $8, $9)
@@ -1086,8 +1171,25 @@ measure() {
   done
   await_quiet "$MAX_LOAD" "$MAX_WAIT"
   log "$TARGET: C-GET and C-MOVE of the $RETRIEVE_INSTANCES-instance study, $RETRIEVE_WARMUP warm-up + $RETRIEVES timed each"
-  local r
-  for ((r = 1; r <= RETRIEVE_WARMUP; r++)); do retrieve get warm-up; retrieve move warm-up; done
+  local r n=0 c0 c1 ms best="" flat=0 steady="at most"
+  (( RETRIEVE_MAX_WARMUP <= RETRIEVE_WARMUP )) && steady=fixed
+  for ((r = 1; r <= RETRIEVE_WARMUP || r <= RETRIEVE_MAX_WARMUP; r++)); do
+    n=$r
+    c0=$(tree_cpu_ticks "$TARGET_PID")
+    retrieve get warm-up; retrieve move warm-up
+    c1=$(tree_cpu_ticks "$TARGET_PID")
+    ms=$(( (c1 - c0) * 1000 / $(getconf CLK_TCK) ))
+    log "  warm-up round $r: target CPU $ms ms for a C-GET and a C-MOVE"
+    (( RETRIEVE_MAX_WARMUP <= RETRIEVE_WARMUP && r >= RETRIEVE_WARMUP )) && break
+    # Same rule as the C-FIND warm-up: two rounds in a row within 5 % of the best before them.
+    if [[ -n $best ]] && (( ms * 100 >= best * 95 )); then flat=$((flat + 1)); else flat=0; fi
+    if (( r >= RETRIEVE_WARMUP && flat >= 2 )); then
+      steady=steady
+      break
+    fi
+    [[ -z $best ]] || (( ms < best )) && best=$ms
+  done
+  echo "$TARGET|C-GET + C-MOVE|$n rounds|$n|$steady" >>"$WARM_ROWS"
   for ((r = 1; r <= RETRIEVES; r++)); do retrieve get "$r"; retrieve move "$r"; done
   awk -F'|' -v t="$TARGET" '$1 == t && $7 != "ok" {bad = 1} END {exit bad}' "$GET_ROWS" || complete=0
 
@@ -1200,8 +1302,7 @@ TOTAL_INSTANCES=$((META_INSTANCES + RETRIEVE_INSTANCES))
   echo "Study Root, STUDY level, 12 return keys (PatientName, PatientID, PatientBirthDate," \
     "PatientSex, StudyDate, StudyTime, AccessionNumber, StudyDescription, StudyInstanceUID," \
     "ModalitiesInStudy, NumberOfStudyRelatedSeries, NumberOfStudyRelatedInstances). One association" \
-    "(Annal's FindScu, TCP_NODELAY), $FIND_WARMUP untimed queries of each type first (the JVM compiles" \
-    "the query path meanwhile, as in a node that has been running; every target gets them), then $QUERIES" \
+    "(Annal's FindScu, TCP_NODELAY), untimed queries first (see Warm-up below), then $QUERIES" \
     "of each, round robin, each timed from the C-FIND-RQ to the final C-FIND-RSP (all pending" \
     "responses decoded). Queries (random, seed $SEED, the same for every target): an existing" \
     "PatientID; the first 3 letters of an existing family name + '*^' + the given name's initial +" \
@@ -1219,8 +1320,22 @@ TOTAL_INSTANCES=$((META_INSTANCES + RETRIEVE_INSTANCES))
     "C-MOVE: movescu -S to a DCMTK storescp started by the script (one process, no --fork, +B -dhl:" \
     "files written as received, no fsync, one association at a time). seconds: wall time of" \
     "getscu/movescu (process start, association, final response; storescp has written each file" \
-    "before it answers). MB = 10^6 bytes of the files received. $RETRIEVE_WARMUP untimed round(s)" \
-    "of each first."
+    "before it answers). MB = 10^6 bytes of the files received. Untimed rounds first (see Warm-up" \
+    "below)."
+  echo
+  echo "## Warm-up (untimed, before the timed queries and retrieves)"
+  echo "| target | what | untimed | rounds | ended because |"
+  echo "|---|---|---|---:|---|"
+  awk -F'|' '{printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5}' "$WARM_ROWS"
+  echo
+  echo "A JVM compiles what it runs often (C2) for thousands of requests after it starts: measured" \
+    "on a node here, 8 s of compiler CPU during the 1,500 queries after 600 untimed ones, and" \
+    "5.7, 2.0, 1.3, 0.7 s in the next four times 1,500. A node in service has long passed that." \
+    "So the untimed rounds (C-FIND: $FIND_WARMUP queries of each type; retrieve: a C-GET and a" \
+    "C-MOVE, at least $RETRIEVE_WARMUP rounds) go on until, two rounds in a row, the target's own" \
+    "processes used no less than 95 % of the CPU of their best round before them (steady), at most" \
+    "$FIND_MAX_WARMUP queries of each type and $RETRIEVE_MAX_WARMUP retrieve rounds (at most)." \
+    "The same rule for every target; a server that is steady from the start stops after three rounds."
   echo
   echo "## Summary (issue 4)"
   echo "| measure | Annal | Orthanc | Annal / Orthanc | target | met |"

@@ -32,6 +32,8 @@ final class CFindOperation implements ServiceOperation {
   private final int contextId;
   private final int maxValueLength;
   private final SharedKillSwitch killSwitch;
+  /** The Pending C-FIND-RSP command set, the same for every match: encoded once. */
+  private ByteString pendingCommand;
   private volatile boolean cancelled;
 
   CFindOperation(CFindHandler handler, AssociationInfo association, CFindRq request,
@@ -86,9 +88,12 @@ final class CFindOperation implements ServiceOperation {
   private List<PDataTf> pending(Dataset match) {
     ByteString data = ByteString.fromArrayUnsafe(
         DatasetWriter.encode(match, request.transferSyntaxUid()));
-    CommandSet rsp = DimseResponses.response(CommandField.C_FIND_RSP, request.messageId(),
-        request.affectedSopClassUid(), DimseStatus.of(Status.PENDING, null), true, null);
-    return DimseResponses.pdus(contextId, rsp, data, maxValueLength);
+    if (pendingCommand == null) { // the stream's thread only
+      pendingCommand = DimseResponses.response(CommandField.C_FIND_RSP, request.messageId(),
+          request.affectedSopClassUid(), DimseStatus.of(Status.PENDING, null), true, null)
+          .encode();
+    }
+    return DimseResponses.pdus(contextId, pendingCommand, data, maxValueLength);
   }
 
   private List<PDataTf> last(DimseStatus status) {

@@ -37,7 +37,12 @@ final class DimseResponses {
    */
   static List<PDataTf> pdus(int contextId, CommandSet command, ByteString dataSet,
       int maxValueLength) {
-    ByteString encoded = command.encode();
+    return pdus(contextId, command.encode(), dataSet, maxValueLength);
+  }
+
+  /** As {@link #pdus(int, CommandSet, ByteString, int)}, with the command already encoded. */
+  static List<PDataTf> pdus(int contextId, ByteString encoded, ByteString dataSet,
+      int maxValueLength) {
     if (dataSet != null
         && (long) encoded.size() + PDataFragmenter.PDV_OVERHEAD + dataSet.size() <= maxValueLength) {
       return List.of(new PDataTf(List.of(
