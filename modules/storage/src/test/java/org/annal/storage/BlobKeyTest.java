@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.file.Path;
 import org.annal.storage.impl.BlobLayout;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,10 +37,10 @@ class BlobKeyTest {
   }
 
   @Test
-  void generatedKeysAreValidAndLandUnderTheirFanOutDirectories() throws Exception {
+  void generatedKeysAreValidAndLandUnderTheirFanOutDirectories(@TempDir Path root)
+      throws Exception {
     BlobKey key = BlobLayout.newKey();
     assertEquals(32, key.value().length());
-    Path root = java.nio.file.Files.createTempDirectory("blobkey");
     BlobLayout layout = BlobLayout.open(root);
     Path path = layout.blobPath(key);
     String k = key.value();
