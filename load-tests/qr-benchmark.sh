@@ -307,9 +307,10 @@ import org.annal.dicom.net.ScuAssociation;
  *                                  ONE association: rounds of W untimed queries of each type
  *                                  (with target pids: until two rounds in a row used no less
  *                                  than 95 % of the target's CPU per query of its best round
- *                                  before them, at most M of each; else one round), then N timed, round robin, plus as many C-ECHOs; prints
- *                                  WARMUP queries-of-each-type rounds steady|at most|fixed and per
- *                                  type RESULT type n p50 p99 max mean-matches wrong failed (ms)
+ *                                  before them, at most M of each; else one round), then N
+ *                                  timed, round robin, plus as many C-ECHOs; prints WARMUP
+ *                                  queries-of-each-type rounds steady|at most|fixed, and per type
+ *                                  RESULT type n p50 p99 max mean-matches wrong failed (ms)
  * PEER = --host H --port P --aet CALLING --aec CALLED
  * </pre>
  */
@@ -636,14 +637,12 @@ public final class QrBench {
         }
         warmed += warmup;
         round++;
-        double perQuery = (cpuTicks(targetPids) - c0) * 1000.0 / TICKS_PER_SECOND / warm.size();
-        if (!targetPids.isEmpty()) {
-          ERR.printf(Locale.ROOT, "  warm-up round %d: target CPU %.2f ms per query (and C-ECHO)%n",
-              round, perQuery);
-        }
         if (targetPids.isEmpty()) {
           break;
         }
+        double perQuery = (cpuTicks(targetPids) - c0) * 1000.0 / TICKS_PER_SECOND / warm.size();
+        ERR.printf(Locale.ROOT, "  warm-up round %d: target CPU %.2f ms per query (and C-ECHO)%n",
+            round, perQuery);
         flat = perQuery >= STEADY * best ? flat + 1 : 0;
         if (flat == 2) {
           why = "steady";
@@ -1171,16 +1170,16 @@ measure() {
   done
   await_quiet "$MAX_LOAD" "$MAX_WAIT"
   log "$TARGET: C-GET and C-MOVE of the $RETRIEVE_INSTANCES-instance study, $RETRIEVE_WARMUP warm-up + $RETRIEVES timed each"
-  local r n=0 c0 c1 ms best="" flat=0 steady="at most"
-  (( RETRIEVE_MAX_WARMUP <= RETRIEVE_WARMUP )) && steady=fixed
-  for ((r = 1; r <= RETRIEVE_WARMUP || r <= RETRIEVE_MAX_WARMUP; r++)); do
+  local r n=0 c0 c1 ms best="" flat=0 steady="at most" fixed=0
+  (( RETRIEVE_MAX_WARMUP <= RETRIEVE_WARMUP )) && fixed=1 steady=fixed
+  for ((r = 1; r <= (fixed ? RETRIEVE_WARMUP : RETRIEVE_MAX_WARMUP); r++)); do
     n=$r
     c0=$(tree_cpu_ticks "$TARGET_PID")
     retrieve get warm-up; retrieve move warm-up
     c1=$(tree_cpu_ticks "$TARGET_PID")
     ms=$(( (c1 - c0) * 1000 / $(getconf CLK_TCK) ))
     log "  warm-up round $r: target CPU $ms ms for a C-GET and a C-MOVE"
-    (( RETRIEVE_MAX_WARMUP <= RETRIEVE_WARMUP && r >= RETRIEVE_WARMUP )) && break
+    (( fixed )) && continue
     # Same rule as the C-FIND warm-up: two rounds in a row within 5 % of the best before them.
     if [[ -n $best ]] && (( ms * 100 >= best * 95 )); then flat=$((flat + 1)); else flat=0; fi
     if (( r >= RETRIEVE_WARMUP && flat >= 2 )); then

@@ -33,7 +33,7 @@ final class CFindOperation implements ServiceOperation {
   private final int maxValueLength;
   private final SharedKillSwitch killSwitch;
   /** The Pending C-FIND-RSP command set, the same for every match: encoded once. */
-  private ByteString pendingCommand;
+  private final ByteString pendingCommand;
   private volatile boolean cancelled;
 
   CFindOperation(CFindHandler handler, AssociationInfo association, CFindRq request,
@@ -45,6 +45,8 @@ final class CFindOperation implements ServiceOperation {
     this.contextId = contextId;
     this.maxValueLength = maxValueLength;
     this.killSwitch = KillSwitches.shared("c-find-" + request.messageId());
+    this.pendingCommand = DimseResponses.response(CommandField.C_FIND_RSP, request.messageId(),
+        request.affectedSopClassUid(), DimseStatus.of(Status.PENDING, null), true, null).encode();
   }
 
   @Override
@@ -88,11 +90,6 @@ final class CFindOperation implements ServiceOperation {
   private List<PDataTf> pending(Dataset match) {
     ByteString data = ByteString.fromArrayUnsafe(
         DatasetWriter.encode(match, request.transferSyntaxUid()));
-    if (pendingCommand == null) { // the stream's thread only
-      pendingCommand = DimseResponses.response(CommandField.C_FIND_RSP, request.messageId(),
-          request.affectedSopClassUid(), DimseStatus.of(Status.PENDING, null), true, null)
-          .encode();
-    }
     return DimseResponses.pdus(contextId, pendingCommand, data, maxValueLength);
   }
 
