@@ -19,6 +19,8 @@ ASSOCS="1 4"
 TARGETS="storescp orthanc annal"
 REPEAT=1
 WARMUP=2000
+WARMUP_ROUND=1000
+MAX_WARMUP=16000
 WORK=${ANNAL_BENCH_DIR:-${TMPDIR:-/tmp}/annal-ingest-bench}
 ANNAL_BIN=$REPO/bin/annal
 ANNAL_AET=ANNAL
@@ -41,9 +43,14 @@ usage: $0 [options]
   --assocs "1 4"     association counts to measure (default "$ASSOCS")
   --targets "..."    any of: storescp orthanc annal (default "$TARGETS")
   --repeat R         measure each (target, associations) R times (default $REPEAT)
-  --warmup N         instances of another data set (seed + 1000, other studies) sent to each
-                     fresh target over the same associations before timing starts (default
+  --warmup N         before timing, each fresh target receives at least N instances of other
+                     studies over the same associations, in rounds of --warmup-round (default
                      $WARMUP); 0 measures from a cold start (for Annal: JVM JIT warm-up included)
+  --warmup-round R   instances per warm-up round, each round a data set of its own (seed + 1000
+                     + round) (default $WARMUP_ROUND)
+  --max-warmup M     after --warmup, rounds go on until two in a row cost the target no less
+                     than 95 % of the CPU per instance of its best round before them (steady),
+                     at most M instances (default $MAX_WARMUP); M <= N: exactly N (fixed)
   --work DIR         scratch space: data set, target storage (default $WORK)
   --annal PATH       Annal launcher (default $ANNAL_BIN)
   --annal-aet AET    called AE title for Annal (default $ANNAL_AET)
@@ -65,6 +72,8 @@ while [[ $# -gt 0 ]]; do
     --targets) TARGETS=$2; shift 2 ;;
     --repeat) REPEAT=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
+    --warmup-round) WARMUP_ROUND=$2; shift 2 ;;
+    --max-warmup) MAX_WARMUP=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
     --annal) ANNAL_BIN=$2; shift 2 ;;
     --annal-aet) ANNAL_AET=$2; shift 2 ;;
@@ -83,10 +92,15 @@ if (( INSTANCES % (STUDIES * SERIES) != 0 )); then
   exit 2
 fi
 PER_SERIES=$((INSTANCES / (STUDIES * SERIES)))
-if (( WARMUP % (STUDIES * SERIES) != 0 )); then
-  echo "--warmup ($WARMUP) must be a multiple of studies x series ($((STUDIES * SERIES)))" >&2
+if (( WARMUP_ROUND <= 0 || WARMUP_ROUND % (STUDIES * SERIES) != 0 )); then
+  echo "--warmup-round ($WARMUP_ROUND) must be a positive multiple of studies x series" \
+    "($((STUDIES * SERIES)))" >&2
   exit 2
 fi
+# Rounds: at least enough for --warmup; at most enough for --max-warmup (fixed: no more).
+WARMUP_ROUNDS=$(((WARMUP + WARMUP_ROUND - 1) / WARMUP_ROUND))
+MAX_WARMUP_ROUNDS=$(((MAX_WARMUP + WARMUP_ROUND - 1) / WARMUP_ROUND))
+(( MAX_WARMUP_ROUNDS > WARMUP_ROUNDS && WARMUP > 0 )) || MAX_WARMUP_ROUNDS=$WARMUP_ROUNDS
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -149,12 +163,12 @@ generate() {
   echo "$data"
 }
 DATA=$(generate "$SEED" "$PER_SERIES")
-WARM_FILES=()
-if (( WARMUP > 0 )); then
-  WARM_DATA=$(generate $((SEED + 1000)) $((WARMUP / (STUDIES * SERIES))))
-  mapfile -t WARM_FILES < <(tail -n +2 "$WARM_DATA/manifest.tsv" | cut -f1 | sed "s|^|$WARM_DATA/|")
-  cat "${WARM_FILES[@]}" >/dev/null
-fi
+# Warm-up rounds: each a data set of its own (seed + 1000 + round), generated up front so that
+# generating never overlaps a target's rounds.
+WARM_DATA=()
+for ((k = 0; k < MAX_WARMUP_ROUNDS; k++)); do
+  WARM_DATA+=("$(generate $((SEED + 1000 + k)) $((WARMUP_ROUND / (STUDIES * SERIES))))")
+done
 mapfile -t FILES < <(tail -n +2 "$DATA/manifest.tsv" | cut -f1 | sed "s|^|$DATA/|")
 mapfile -t STUDY_UIDS < <(tail -n +2 "$DATA/manifest.tsv" | cut -f2 | sort -u)
 TOTAL_BYTES=$(tail -n +2 "$DATA/manifest.tsv" | awk -F'\t' '{s += $5} END {printf "%d", s}')
@@ -189,7 +203,7 @@ start_storescp() {
   TARGET_PID=$!
   await 30 "storescp start" echo_ok
 }
-count_storescp() { echo $(( $(find "$RUN/storage" -type f | wc -l) - WARMUP )); }
+count_storescp() { echo $(( $(find "$RUN/storage" -type f | wc -l) - WARM_SENT )); }
 
 start_orthanc() {
   PORT=$(free_port) AET=ORTHANC HTTP=$(free_port)
@@ -226,7 +240,7 @@ count_orthanc() {
   # Orthanc keeps one attachment file per instance here; a file count lower than the index's
   # count would mean an index row without its file.
   (( files >= api )) || log "Orthanc: $api instances indexed but only $files files stored"
-  echo $(( (api < files ? api : files) - WARMUP ))
+  echo $(( (api < files ? api : files) - WARM_SENT ))
 }
 
 start_annal() {
@@ -307,7 +321,9 @@ trap 'exit 130' INT TERM
 # the default layout, one series each), wall time from the first start to the last exit.
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 ROWS=$WORK/rows-$STAMP.txt
+WARM_ROWS=$WORK/warmup-$STAMP.txt
 : >"$ROWS"
+: >"$WARM_ROWS"
 # send ARRAY_NAME N LOG_PREFIX: the files in ARRAY_NAME over N parallel storescu associations,
 # each a contiguous share; returns the number of storescu processes that failed.
 send() {
@@ -323,6 +339,46 @@ send() {
   return "$failed"
 }
 
+# warm_up TARGET ASSOCS: the warm-up rounds (untimed), each a fresh data set of other studies;
+# sets WARM_SENT and appends a row to WARM_ROWS: target|assocs|rounds|instances|ended|CPU ms/inst
+# of each round. A JVM compiles its hot code for minutes (stop 13: the node's C2 compiler was
+# still busy after 8,000 instances), and an archive runs for months: rounds go on until the
+# target's CPU per instance stops falling, by the same rule for every target.
+WARM_SENT=0
+warm_up() {
+  local target=$1 assocs=$2 k c0 c1 t0 t1 cpu best="" flat=0 ended="at most" per=()
+  (( MAX_WARMUP_ROUNDS > WARMUP_ROUNDS )) || ended=fixed
+  (( MAX_WARMUP_ROUNDS > 0 )) || ended=none
+  WARM_SENT=0
+  for ((k = 0; k < MAX_WARMUP_ROUNDS; k++)); do
+    local -a round_files
+    mapfile -t round_files < <(tail -n +2 "${WARM_DATA[k]}/manifest.tsv" | cut -f1 |
+      sed "s|^|${WARM_DATA[k]}/|")
+    cat "${round_files[@]}" >/dev/null # from the page cache, as the timed files
+    c0=$(group_cpu_ticks)
+    t0=$(date +%s.%N)
+    send round_files "$assocs" "warmup-$k" || log "  warm-up round $((k + 1)): $? storescu process(es) failed"
+    t1=$(date +%s.%N)
+    c1=$(group_cpu_ticks)
+    WARM_SENT=$((WARM_SENT + ${#round_files[@]}))
+    # CPU per instance in hundredths of a ms (integers for bash).
+    cpu=$(((c1 - c0) * 100000 / CLK_TCK / ${#round_files[@]}))
+    per+=("$(awk -v c="$cpu" 'BEGIN {printf "%.1f", c / 100}')")
+    log "  warm-up round $((k + 1)): ${#round_files[@]} instances," \
+      "$(awk -v n="${#round_files[@]}" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", n / (b - a)}') inst/s," \
+      "target CPU ${per[-1]} ms/inst"
+    [[ $ended == fixed ]] && continue
+    # The qr-benchmark's rule: two rounds in a row within 5 % of the best round before them.
+    if [[ -n $best ]] && (( cpu * 100 >= best * 95 )); then flat=$((flat + 1)); else flat=0; fi
+    if (( k + 1 >= WARMUP_ROUNDS && flat >= 2 )); then
+      ended=steady
+      break
+    fi
+    [[ -n $best ]] && (( cpu >= best )) || best=$cpu
+  done
+  echo "$target|$assocs|${#per[@]}|$WARM_SENT|$ended|${per[*]}" >>"$WARM_ROWS"
+}
+
 measure() {
   local target=$1 assocs=$2 run_no=$3 failed=0 t0 t1 held load c0 c1
   trap stop_target EXIT
@@ -331,10 +387,7 @@ measure() {
   mkdir -p "$RUN"
   log "$target, $assocs association(s), run $run_no: starting target"
   "start_$target"
-  if (( WARMUP > 0 )); then
-    log "  warm-up: ${#WARM_FILES[@]} instances of other studies over $assocs association(s)"
-    send WARM_FILES "$assocs" warmup || log "  warm-up: $? storescu process(es) failed"
-  fi
+  warm_up "$target" "$assocs"
   sync # a previous run's dirty pages must not be written back during this one
   # The machine may be shared: the 1-minute load average at the start goes into the row.
   load=$(cut -d' ' -f1 /proc/loadavg)
@@ -393,11 +446,19 @@ median() { # median inst/s of complete runs of target $1 with $2 associations, o
   echo "Data set: $INSTANCES CT instances ($STUDIES studies x $SERIES series x $PER_SERIES," \
     "${MATRIX}x16 bit, Explicit VR Little Endian, seed $SEED), $TOTAL_BYTES bytes," \
     "sent with DCMTK storescu from the page cache; each association sends a contiguous share."
-  if (( WARMUP > 0 )); then
-    echo "Warm-up: before timing, every fresh target first received $WARMUP instances of other" \
-      "studies (seed $((SEED + 1000))) over the same number of associations, so that much of" \
-      "Annal's JIT compilation (not all of it) happens before timing; \`--warmup 0\` measures" \
-      "from a cold start."
+  if (( MAX_WARMUP_ROUNDS > WARMUP_ROUNDS )); then
+    echo "Warm-up: before timing, every fresh target received rounds of $WARMUP_ROUND instances of" \
+      "other studies (each round a data set of its own, seed $((SEED + 1000)) + round) over the" \
+      "same number of associations, at least $WARMUP instances, then more rounds until two in a" \
+      "row cost the target's processes no less than 95 % of the CPU per instance of their best" \
+      "round before them (steady), at most $MAX_WARMUP instances. The same rule for every" \
+      "target: a JVM compiles its hot code for minutes and an archive runs for months; a server" \
+      "that is steady from the start stops after $(( WARMUP_ROUNDS > 3 ? WARMUP_ROUNDS : 3 )) rounds." \
+      "\`--warmup 0\` measures from a cold start."
+  elif (( WARMUP_ROUNDS > 0 )); then
+    echo "Warm-up: before timing, every fresh target received $((WARMUP_ROUNDS * WARMUP_ROUND))" \
+      "instances of other studies in rounds of $WARMUP_ROUND (seed $((SEED + 1000)) + round)" \
+      "over the same number of associations (fixed: \`--max-warmup\` <= \`--warmup\`)."
   else
     echo "No warm-up (\`--warmup 0\`): timing starts on a freshly started target."
   fi
@@ -428,6 +489,13 @@ median() { # median inst/s of complete runs of target $1 with $2 associations, o
     "CPU s: user + system CPU time of the target's processes during the run (for Annal: node and" \
     "embedded Cassandra), storescu not included." \
     "load 1m: the machine's 1-minute load average when the row started ($(nproc) cores)."
+  if [[ -s $WARM_ROWS ]]; then
+    echo
+    echo "## Warm-up"
+    echo "| target | associations | rounds | instances | ended | target CPU ms/inst in each round |"
+    echo "|---|---:|---:|---:|---|---|"
+    awk -F'|' '{printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6}' "$WARM_ROWS"
+  fi
   if [[ " $TARGETS " == *" annal "* ]]; then
     echo
     echo "## Annal / baseline (median inst/s)"
