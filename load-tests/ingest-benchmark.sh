@@ -32,6 +32,7 @@ METADATA_ONLY=0
 MAX_WAIT=600
 INSTALL=1
 CALLING_AET=BENCHSCU
+ANNAL_CONFIG=
 
 usage() {
   cat <<EOF
@@ -54,6 +55,7 @@ usage: $0 [options]
   --work DIR         scratch space: data set, target storage (default $WORK)
   --annal PATH       Annal launcher (default $ANNAL_BIN)
   --annal-aet AET    called AE title for Annal (default $ANNAL_AET)
+  --annal-config TXT HOCON appended to Annal's configuration (an experiment's setting; reported)
   --metadata-only    8x8 images (~1.5 KB files): per-instance cost without the pixel data path
   --keep             keep each target's storage after the run (default: delete it)
   --max-load L       before each measurement wait until the 1-minute load average is below L
@@ -77,6 +79,7 @@ while [[ $# -gt 0 ]]; do
     --work) WORK=$2; shift 2 ;;
     --annal) ANNAL_BIN=$2; shift 2 ;;
     --annal-aet) ANNAL_AET=$2; shift 2 ;;
+    --annal-config) ANNAL_CONFIG=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     --metadata-only) METADATA_ONLY=1; shift ;;
     --max-load) MAX_LOAD=$2; shift 2 ;;
@@ -250,7 +253,8 @@ start_annal() {
   cluster=$(free_port)
   # The embedded Cassandra defaults to ports 9042 and 7000, which a developer's own node may be
   # using: let it pick free ones. Everything else is the node's default configuration.
-  echo 'annal.cassandra.embedded { native-port = 0, storage-port = 0 }' >"$RUN/annal.conf"
+  { echo 'annal.cassandra.embedded { native-port = 0, storage-port = 0 }'
+    echo "$ANNAL_CONFIG"; } >"$RUN/annal.conf"
   setsid "$ANNAL_BIN" run --data-dir "$RUN/data" --dicom-port "$PORT" --http-port "$HTTP" \
     --cluster-port "$cluster" --ae-title "$AET" --config "$RUN/annal.conf" \
     >"$RUN/target.log" 2>&1 &
