@@ -21,6 +21,7 @@ REPEAT=1
 WARMUP=2000
 WARMUP_ROUND=1000
 MAX_WARMUP=16000
+STEADY_ROUNDS=3
 WORK=${ANNAL_BENCH_DIR:-${TMPDIR:-/tmp}/annal-ingest-bench}
 ANNAL_BIN=$REPO/bin/annal
 ANNAL_AET=ANNAL
@@ -49,9 +50,9 @@ usage: $0 [options]
                      $WARMUP); 0 measures from a cold start (for Annal: JVM JIT warm-up included)
   --warmup-round R   instances per warm-up round, each round a data set of its own (seed + 1000
                      + round) (default $WARMUP_ROUND)
-  --max-warmup M     after --warmup, rounds go on until two in a row cost the target no less
-                     than 95 % of the CPU per instance of its best round before them (steady),
-                     at most M instances (default $MAX_WARMUP); M <= N: exactly N (fixed)
+  --max-warmup M     after --warmup, rounds go on until the best of the last $STEADY_ROUNDS rounds costs the
+                     target no less than 95 % of the CPU per instance of its best round before
+                     them (steady), at most M instances (default $MAX_WARMUP); M <= N: exactly N
   --work DIR         scratch space: data set, target storage (default $WORK)
   --annal PATH       Annal launcher (default $ANNAL_BIN)
   --annal-aet AET    called AE title for Annal (default $ANNAL_AET)
@@ -350,7 +351,7 @@ send() {
 # target's CPU per instance stops falling, by the same rule for every target.
 WARM_SENT=0
 warm_up() {
-  local target=$1 assocs=$2 k c0 c1 t0 t1 cpu best="" flat=0 ended="at most" per=()
+  local target=$1 assocs=$2 k i c0 c1 t0 t1 before recent ended="at most" cpus=() per=()
   (( MAX_WARMUP_ROUNDS > WARMUP_ROUNDS )) || ended=fixed
   (( MAX_WARMUP_ROUNDS > 0 )) || ended=none
   WARM_SENT=0
@@ -366,19 +367,23 @@ warm_up() {
     c1=$(group_cpu_ticks)
     WARM_SENT=$((WARM_SENT + ${#round_files[@]}))
     # CPU per instance in hundredths of a ms (integers for bash).
-    cpu=$(((c1 - c0) * 100000 / CLK_TCK / ${#round_files[@]}))
-    per+=("$(awk -v c="$cpu" 'BEGIN {printf "%.1f", c / 100}')")
+    cpus+=($(((c1 - c0) * 100000 / CLK_TCK / ${#round_files[@]})))
+    per+=("$(awk -v c="${cpus[-1]}" 'BEGIN {printf "%.1f", c / 100}')")
     log "  warm-up round $((k + 1)): ${#round_files[@]} instances," \
       "$(awk -v n="${#round_files[@]}" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", n / (b - a)}') inst/s," \
       "target CPU ${per[-1]} ms/inst"
     [[ $ended == fixed ]] && continue
-    # The qr-benchmark's rule: two rounds in a row within 5 % of the best round before them.
-    if [[ -n $best ]] && (( cpu * 100 >= best * 95 )); then flat=$((flat + 1)); else flat=0; fi
-    if (( k + 1 >= WARMUP_ROUNDS && flat >= 2 )); then
+    # Steady: the last STEADY_ROUNDS rounds together improved on every round before them by less
+    # than 5 %. Comparing round to round (qr-benchmark's rule) took a JIT that still gained 3-4 %
+    # a round for steady (measured: stopped at 14.7 ms/inst where another run went on to 8.1).
+    (( k + 1 >= WARMUP_ROUNDS && k + 1 > STEADY_ROUNDS )) || continue
+    before=${cpus[0]} recent=${cpus[k]}
+    for ((i = 1; i <= k - STEADY_ROUNDS; i++)); do (( cpus[i] < before )) && before=${cpus[i]}; done
+    for ((i = k - STEADY_ROUNDS + 1; i < k; i++)); do (( cpus[i] < recent )) && recent=${cpus[i]}; done
+    if (( recent * 100 >= before * 95 )); then
       ended=steady
       break
     fi
-    [[ -n $best ]] && (( cpu >= best )) || best=$cpu
   done
   echo "$target|$assocs|${#per[@]}|$WARM_SENT|$ended|${per[*]}" >>"$WARM_ROWS"
 }
@@ -453,11 +458,12 @@ median() { # median inst/s of complete runs of target $1 with $2 associations, o
   if (( MAX_WARMUP_ROUNDS > WARMUP_ROUNDS )); then
     echo "Warm-up: before timing, every fresh target received rounds of $WARMUP_ROUND instances of" \
       "other studies (each round a data set of its own, seed $((SEED + 1000)) + round) over the" \
-      "same number of associations, at least $WARMUP instances, then more rounds until two in a" \
-      "row cost the target's processes no less than 95 % of the CPU per instance of their best" \
-      "round before them (steady), at most $MAX_WARMUP instances. The same rule for every" \
-      "target: a JVM compiles its hot code for minutes and an archive runs for months; a server" \
-      "that is steady from the start stops after $(( WARMUP_ROUNDS > 3 ? WARMUP_ROUNDS : 3 )) rounds." \
+      "same number of associations, at least $WARMUP instances, then more rounds until the best" \
+      "of the last $STEADY_ROUNDS rounds cost the target's processes no less than 95 % of the CPU" \
+      "per instance of their best round before them (steady), at most $MAX_WARMUP instances. The" \
+      "same rule for every target: a JVM compiles its hot code for minutes and an archive runs" \
+      "for months; a server that is steady from the start stops after" \
+      "$(( WARMUP_ROUNDS > STEADY_ROUNDS ? WARMUP_ROUNDS : STEADY_ROUNDS + 1 )) rounds." \
       "\`--warmup 0\` measures from a cold start."
   elif (( WARMUP_ROUNDS > 0 )); then
     echo "Warm-up: before timing, every fresh target received $((WARMUP_ROUNDS * WARMUP_ROUND))" \
