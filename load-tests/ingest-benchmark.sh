@@ -50,9 +50,10 @@ usage: $0 [options]
                      $WARMUP); 0 measures from a cold start (for Annal: JVM JIT warm-up included)
   --warmup-round R   instances per warm-up round, each round a data set of its own (seed + 1000
                      + round) (default $WARMUP_ROUND)
-  --max-warmup M     after --warmup, rounds go on until the best of the last $STEADY_ROUNDS rounds costs the
-                     target no less than 95 % of the CPU per instance of its best round before
-                     them (steady), at most M instances (default $MAX_WARMUP); M <= N: exactly N
+  --max-warmup M     after --warmup, rounds go on until the best of the last $STEADY_ROUNDS rounds
+                     costs the target no less than 95 % of the CPU per instance of its best
+                     round before them (steady), at most M instances (default $MAX_WARMUP);
+                     M <= N: exactly N (fixed)
   --work DIR         scratch space: data set, target storage (default $WORK)
   --annal PATH       Annal launcher (default $ANNAL_BIN)
   --annal-aet AET    called AE title for Annal (default $ANNAL_AET)
@@ -346,15 +347,15 @@ send() {
 
 # warm_up TARGET ASSOCS: the warm-up rounds (untimed), each a fresh data set of other studies;
 # sets WARM_SENT and appends a row to WARM_ROWS: target|assocs|rounds|instances|ended|CPU ms/inst
-# of each round. A JVM compiles its hot code for minutes (stop 13: the node's C2 compiler was
-# still busy after 8,000 instances), and an archive runs for months: rounds go on until the
-# target's CPU per instance stops falling, by the same rule for every target.
+# of each round. A JVM compiles its hot code for minutes (stop 14: the node's compilers still
+# used 3.1-3.5 ms of CPU per instance after 10,000), and an archive runs for months: rounds go on
+# until the target's CPU per instance stops falling, by the same rule for every target.
 WARM_SENT=0
 warm_up() {
   local target=$1 assocs=$2 k i c0 c1 t0 t1 before recent ended="at most" cpus=() per=()
-  (( MAX_WARMUP_ROUNDS > WARMUP_ROUNDS )) || ended=fixed
-  (( MAX_WARMUP_ROUNDS > 0 )) || ended=none
   WARM_SENT=0
+  (( MAX_WARMUP_ROUNDS > 0 )) || return 0 # --warmup 0: cold start, no row
+  (( MAX_WARMUP_ROUNDS > WARMUP_ROUNDS )) || ended=fixed
   for ((k = 0; k < MAX_WARMUP_ROUNDS; k++)); do
     local -a round_files
     mapfile -t round_files < <(tail -n +2 "${WARM_DATA[k]}/manifest.tsv" | cut -f1 |
@@ -362,15 +363,16 @@ warm_up() {
     cat "${round_files[@]}" >/dev/null # from the page cache, as the timed files
     c0=$(group_cpu_ticks)
     t0=$(date +%s.%N)
-    send round_files "$assocs" "warmup-$k" || log "  warm-up round $((k + 1)): $? storescu process(es) failed"
+    send round_files "$assocs" "warmup-$k" ||
+      log "  warm-up round $((k + 1)): $? storescu process(es) failed"
     t1=$(date +%s.%N)
     c1=$(group_cpu_ticks)
     WARM_SENT=$((WARM_SENT + ${#round_files[@]}))
     # CPU per instance in hundredths of a ms (integers for bash).
     cpus+=($(((c1 - c0) * 100000 / CLK_TCK / ${#round_files[@]})))
     per+=("$(awk -v c="${cpus[-1]}" 'BEGIN {printf "%.1f", c / 100}')")
-    log "  warm-up round $((k + 1)): ${#round_files[@]} instances," \
-      "$(awk -v n="${#round_files[@]}" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", n / (b - a)}') inst/s," \
+    log "  warm-up round $((k + 1)): ${#round_files[@]} instances, $(awk -v n="${#round_files[@]}" \
+      -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", n / (b - a)}') inst/s," \
       "target CPU ${per[-1]} ms/inst"
     [[ $ended == fixed ]] && continue
     # Steady: the last STEADY_ROUNDS rounds together improved on every round before them by less
@@ -378,8 +380,12 @@ warm_up() {
     # a round for steady (measured: stopped at 14.7 ms/inst where another run went on to 8.1).
     (( k + 1 >= WARMUP_ROUNDS && k + 1 > STEADY_ROUNDS )) || continue
     before=${cpus[0]} recent=${cpus[k]}
-    for ((i = 1; i <= k - STEADY_ROUNDS; i++)); do (( cpus[i] < before )) && before=${cpus[i]}; done
-    for ((i = k - STEADY_ROUNDS + 1; i < k; i++)); do (( cpus[i] < recent )) && recent=${cpus[i]}; done
+    for ((i = 1; i <= k - STEADY_ROUNDS; i++)); do
+      (( cpus[i] < before )) && before=${cpus[i]}
+    done
+    for ((i = k - STEADY_ROUNDS + 1; i < k; i++)); do
+      (( cpus[i] < recent )) && recent=${cpus[i]}
+    done
     if (( recent * 100 >= before * 95 )); then
       ended=steady
       break
