@@ -25,8 +25,9 @@ QUERIES=500
 # just started has not. Measured (stop 13): after 600 untimed queries a node's C2 compiler still
 # used 8 s of CPU during the next 1,500 queries, and 5.7, 2.0, 1.3, 0.7 s during the four after
 # that. So untimed rounds go on until the target's own CPU per query (per retrieve) stops
-# falling: two rounds in a row within 5 % of its best round before them. Every target gets the
-# same rule; the rounds each took are in the report.
+# falling: the best of the last three rounds within 5 % of the best round before them (stop 14:
+# comparing round to round took a JIT still gaining 3-4 % a round for steady). Every target gets
+# the same rule; the rounds each took are in the report.
 FIND_WARMUP=200
 FIND_MAX_WARMUP=3000
 RETRIEVES=3
@@ -74,14 +75,14 @@ Measurements:
   --targets "..."           any of: annal orthanc (default "$TARGETS"), measured one after the other
   --queries Q               timed C-FIND queries of each type (default $QUERIES)
   --find-warmup W           untimed queries of each type per warm-up round (default $FIND_WARMUP);
-                            rounds go on until two in a row cost the target no less than 95 %
-                            of the CPU per query of its best round before them...
+                            rounds go on until the best of the last 3 costs the target no less
+                            than 95 % of the CPU per query of its best round before them...
   --find-max-warmup M       ... but at most M queries of each type (default $FIND_MAX_WARMUP;
                             = W: one round, no CPU rule)
   --retrieves R             timed C-GETs and C-MOVEs of the full-size study (default $RETRIEVES)
   --retrieve-warmup W       untimed C-GET + C-MOVE rounds first, at least (default $RETRIEVE_WARMUP);
-                            then more until two in a row cost the target no less than 95 % of
-                            the CPU of its best round before them...
+                            then more until the best of the last 3 costs the target no less
+                            than 95 % of the CPU of its best round before them...
   --retrieve-max-warmup M   ... but at most M rounds (default $RETRIEVE_MAX_WARMUP; = W: no CPU rule)
   --assocs N                parallel storescu associations for loading (default $ASSOCS)
 Other:
@@ -305,10 +306,10 @@ import org.annal.dicom.net.ScuAssociation;
  * find    PEER --catalog F --queries N --warmup W --seed S [--raw FILE]
  *         [--target-pids P,P --max-warmup M]
  *                                  ONE association: rounds of W untimed queries of each type
- *                                  (with target pids: until two rounds in a row used no less
- *                                  than 95 % of the target's CPU per query of its best round
- *                                  before them, at most M of each; else one round), then N
- *                                  timed, round robin, plus as many C-ECHOs; prints WARMUP
+ *                                  (with target pids: until the best of the last three rounds
+ *                                  used no less than 95 % of the target's CPU per query of its
+ *                                  best round before them, at most M of each; else one round),
+ *                                  then N timed, round robin, plus as many C-ECHOs; prints WARMUP
  *                                  queries-of-each-type rounds steady|at most|fixed, and per type
  *                                  RESULT type n p50 p99 max mean-matches wrong failed (ms)
  * PEER = --host H --port P --aet CALLING --aec CALLED
@@ -626,8 +627,7 @@ public final class QrBench {
       // same rule for every target. Without --target-pids: one round.
       int warmed = 0;
       int round = 0;
-      double best = Double.MAX_VALUE;
-      int flat = 0; // rounds in a row within 5 % of the best before them
+      List<Double> costs = new ArrayList<>(); // target CPU ms per query, per round
       String why = targetPids.isEmpty() ? "fixed" : "at most";
       while (true) {
         long c0 = cpuTicks(targetPids);
@@ -643,15 +643,14 @@ public final class QrBench {
         double perQuery = (cpuTicks(targetPids) - c0) * 1000.0 / TICKS_PER_SECOND / warm.size();
         ERR.printf(Locale.ROOT, "  warm-up round %d: target CPU %.2f ms per query (and C-ECHO)%n",
             round, perQuery);
-        flat = perQuery >= STEADY * best ? flat + 1 : 0;
-        if (flat == 2) {
+        costs.add(perQuery);
+        if (steady(costs)) {
           why = "steady";
           break;
         }
         if (warmed + warmup > maxWarmup) {
           break;
         }
-        best = Math.min(best, perQuery);
         warm = queries(studies, new Random(seed * 31 + round), warmup);
       }
       OUT.printf(Locale.ROOT, "WARMUP\t%d\t%d\t%s%n", warmed, round, why);
@@ -748,8 +747,23 @@ public final class QrBench {
     return status;
   }
 
-  /** A warm-up round within this factor of the best earlier one: the target is steady. */
+  /** Warm-up: the best of the last STEADY_ROUNDS rounds within this factor of the best before. */
   static final double STEADY = 0.95;
+  static final int STEADY_ROUNDS = 3;
+
+  /**
+   * Steady: the last {@link #STEADY_ROUNDS} rounds together improved on every round before them by
+   * less than 5 % (round against round took a JIT still gaining 3-4 % a round for steady).
+   */
+  static boolean steady(List<Double> costs) {
+    int n = costs.size();
+    if (n <= STEADY_ROUNDS) {
+      return false;
+    }
+    double before = costs.subList(0, n - STEADY_ROUNDS).stream().min(Double::compare).get();
+    double recent = costs.subList(n - STEADY_ROUNDS, n).stream().min(Double::compare).get();
+    return recent >= STEADY * before;
+  }
   /** Linux USER_HZ, the unit of utime/stime in /proc/PID/stat. */
   static final double TICKS_PER_SECOND = 100;
 
@@ -1170,7 +1184,7 @@ measure() {
   done
   await_quiet "$MAX_LOAD" "$MAX_WAIT"
   log "$TARGET: C-GET and C-MOVE of the $RETRIEVE_INSTANCES-instance study, $RETRIEVE_WARMUP warm-up + $RETRIEVES timed each"
-  local r n=0 c0 c1 ms best="" flat=0 steady="at most" fixed=0
+  local r i n=0 c0 c1 ms before recent steady="at most" fixed=0 costs=()
   (( RETRIEVE_MAX_WARMUP <= RETRIEVE_WARMUP )) && fixed=1 steady=fixed
   for ((r = 1; r <= (fixed ? RETRIEVE_WARMUP : RETRIEVE_MAX_WARMUP); r++)); do
     n=$r
@@ -1180,13 +1194,21 @@ measure() {
     ms=$(( (c1 - c0) * 1000 / $(getconf CLK_TCK) ))
     log "  warm-up round $r: target CPU $ms ms for a C-GET and a C-MOVE"
     (( fixed )) && continue
-    # Same rule as the C-FIND warm-up: two rounds in a row within 5 % of the best before them.
-    if [[ -n $best ]] && (( ms * 100 >= best * 95 )); then flat=$((flat + 1)); else flat=0; fi
-    if (( r >= RETRIEVE_WARMUP && flat >= 2 )); then
+    costs+=("$ms")
+    # Same rule as the C-FIND warm-up: the best of the last three rounds within 5 % of the best
+    # round before them.
+    (( r >= RETRIEVE_WARMUP && r > 3 )) || continue
+    before=${costs[0]} recent=${costs[r - 1]}
+    for ((i = 1; i < r - 3; i++)); do
+      (( costs[i] < before )) && before=${costs[i]}
+    done
+    for ((i = r - 3; i < r - 1; i++)); do
+      (( costs[i] < recent )) && recent=${costs[i]}
+    done
+    if (( recent * 100 >= before * 95 )); then
       steady=steady
       break
     fi
-    [[ -z $best ]] || (( ms < best )) && best=$ms
   done
   echo "$TARGET|C-GET + C-MOVE|$n rounds|$n|$steady" >>"$WARM_ROWS"
   for ((r = 1; r <= RETRIEVES; r++)); do retrieve get "$r"; retrieve move "$r"; done
@@ -1331,10 +1353,11 @@ TOTAL_INSTANCES=$((META_INSTANCES + RETRIEVE_INSTANCES))
     "on a node here, 8 s of compiler CPU during the 1,500 queries after 600 untimed ones, and" \
     "5.7, 2.0, 1.3, 0.7 s in the next four times 1,500. A node in service has long passed that." \
     "So the untimed rounds (C-FIND: $FIND_WARMUP queries of each type; retrieve: a C-GET and a" \
-    "C-MOVE, at least $RETRIEVE_WARMUP rounds) go on until, two rounds in a row, the target's own" \
-    "processes used no less than 95 % of the CPU of their best round before them (steady), at most" \
-    "$FIND_MAX_WARMUP queries of each type and $RETRIEVE_MAX_WARMUP retrieve rounds (at most)." \
-    "The same rule for every target; a server that is steady from the start stops after three rounds."
+    "C-MOVE, at least $RETRIEVE_WARMUP rounds) go on until the best of the last three rounds cost" \
+    "the target's own processes no less than 95 % of the CPU of their best round before them" \
+    "(steady), at most $FIND_MAX_WARMUP queries of each type and $RETRIEVE_MAX_WARMUP retrieve" \
+    "rounds (at most). The same rule for every target; a server that is steady from the start" \
+    "stops after four rounds."
   echo
   echo "## Summary (issue 4)"
   echo "| measure | Annal | Orthanc | Annal / Orthanc | target | met |"
