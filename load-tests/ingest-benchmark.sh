@@ -9,7 +9,7 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=lib.sh
-source "$REPO/load-tests/lib.sh" # free_port, await_quiet
+source "$REPO/load-tests/lib.sh" # free_port, await_quiet, steady_costs, STEADY_ROUNDS
 ARGS=$(printf ' %q' "$@") # as typed, for the report
 INSTANCES=2000
 STUDIES=1
@@ -21,7 +21,6 @@ REPEAT=1
 WARMUP=2000
 WARMUP_ROUND=1000
 MAX_WARMUP=16000
-STEADY_ROUNDS=3
 WORK=${ANNAL_BENCH_DIR:-${TMPDIR:-/tmp}/annal-ingest-bench}
 ANNAL_BIN=$REPO/bin/annal
 ANNAL_AET=ANNAL
@@ -352,7 +351,7 @@ send() {
 # until the target's CPU per instance stops falling, by the same rule for every target.
 WARM_SENT=0
 warm_up() {
-  local target=$1 assocs=$2 k i c0 c1 t0 t1 before recent ended="at most" cpus=() per=()
+  local target=$1 assocs=$2 k c0 c1 t0 t1 ended="at most" cpus=() per=()
   WARM_SENT=0
   (( MAX_WARMUP_ROUNDS > 0 )) || return 0 # --warmup 0: cold start, no row
   (( MAX_WARMUP_ROUNDS > WARMUP_ROUNDS )) || ended=fixed
@@ -375,18 +374,8 @@ warm_up() {
       -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", n / (b - a)}') inst/s," \
       "target CPU ${per[-1]} ms/inst"
     [[ $ended == fixed ]] && continue
-    # Steady: the last STEADY_ROUNDS rounds together improved on every round before them by less
-    # than 5 %. Comparing round to round (qr-benchmark's rule) took a JIT that still gained 3-4 %
-    # a round for steady (measured: stopped at 14.7 ms/inst where another run went on to 8.1).
-    (( k + 1 >= WARMUP_ROUNDS && k + 1 > STEADY_ROUNDS )) || continue
-    before=${cpus[0]} recent=${cpus[k]}
-    for ((i = 1; i <= k - STEADY_ROUNDS; i++)); do
-      (( cpus[i] < before )) && before=${cpus[i]}
-    done
-    for ((i = k - STEADY_ROUNDS + 1; i < k; i++)); do
-      (( cpus[i] < recent )) && recent=${cpus[i]}
-    done
-    if (( recent * 100 >= before * 95 )); then
+    # lib.sh: the best of the last three rounds within 5 % of the best round before them.
+    if (( k + 1 >= WARMUP_ROUNDS )) && steady_costs "${cpus[@]}"; then
       ended=steady
       break
     fi

@@ -25,3 +25,22 @@ await_quiet() {
     sleep 5
   done
 }
+
+# steady_costs COST...: the warm-up rule of the benchmarks (QrBench.steady in qr-benchmark.sh is
+# the same in Java): true when the best of the last STEADY_ROUNDS rounds' costs (integers, e.g.
+# CPU per round) is no less than 95 % of the best round before them, i.e. those rounds together
+# improved by less than 5 %. Round against round took a JIT still gaining 3-4 % a round for
+# steady (stop 14).
+STEADY_ROUNDS=3
+steady_costs() {
+  local n=$# recent before i costs=("$@")
+  (( n > STEADY_ROUNDS )) || return 1
+  before=${costs[0]} recent=${costs[n - 1]}
+  for ((i = 1; i < n - STEADY_ROUNDS; i++)); do
+    (( costs[i] < before )) && before=${costs[i]}
+  done
+  for ((i = n - STEADY_ROUNDS; i < n - 1; i++)); do
+    (( costs[i] < recent )) && recent=${costs[i]}
+  done
+  (( recent * 100 >= before * 95 ))
+}

@@ -12,7 +12,7 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=lib.sh
-source "$REPO/load-tests/lib.sh" # free_port, await_quiet
+source "$REPO/load-tests/lib.sh" # free_port, await_quiet, steady_costs
 ARGS=$(printf ' %q' "$@") # as typed, for the report
 STUDIES=10000
 INSTANCES_PER_STUDY=20
@@ -1184,7 +1184,7 @@ measure() {
   done
   await_quiet "$MAX_LOAD" "$MAX_WAIT"
   log "$TARGET: C-GET and C-MOVE of the $RETRIEVE_INSTANCES-instance study, $RETRIEVE_WARMUP warm-up + $RETRIEVES timed each"
-  local r i n=0 c0 c1 ms before recent steady="at most" fixed=0 costs=()
+  local r n=0 c0 c1 ms steady="at most" fixed=0 costs=()
   (( RETRIEVE_MAX_WARMUP <= RETRIEVE_WARMUP )) && fixed=1 steady=fixed
   for ((r = 1; r <= (fixed ? RETRIEVE_WARMUP : RETRIEVE_MAX_WARMUP); r++)); do
     n=$r
@@ -1195,17 +1195,8 @@ measure() {
     log "  warm-up round $r: target CPU $ms ms for a C-GET and a C-MOVE"
     (( fixed )) && continue
     costs+=("$ms")
-    # Same rule as the C-FIND warm-up: the best of the last three rounds within 5 % of the best
-    # round before them.
-    (( r >= RETRIEVE_WARMUP && r > 3 )) || continue
-    before=${costs[0]} recent=${costs[r - 1]}
-    for ((i = 1; i < r - 3; i++)); do
-      (( costs[i] < before )) && before=${costs[i]}
-    done
-    for ((i = r - 3; i < r - 1; i++)); do
-      (( costs[i] < recent )) && recent=${costs[i]}
-    done
-    if (( recent * 100 >= before * 95 )); then
+    # lib.sh, the same rule as the C-FIND warm-up's (QrBench.steady).
+    if (( r >= RETRIEVE_WARMUP )) && steady_costs "${costs[@]}"; then
       steady=steady
       break
     fi
