@@ -764,6 +764,7 @@ public final class QrBench {
     double recent = costs.subList(n - STEADY_ROUNDS, n).stream().min(Double::compare).get();
     return recent >= STEADY * before;
   }
+
   /** Linux USER_HZ, the unit of utime/stime in /proc/PID/stat. */
   static final double TICKS_PER_SECOND = 100;
 
