@@ -12,7 +12,7 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=lib.sh
-source "$REPO/load-tests/lib.sh" # free_port, await_quiet, steady_costs
+source "$REPO/load-tests/lib.sh" # free_port, await_quiet, steady_costs, STEADY_ROUNDS
 ARGS=$(printf ' %q' "$@") # as typed, for the report
 STUDIES=10000
 INSTANCES_PER_STUDY=20
@@ -1345,11 +1345,11 @@ TOTAL_INSTANCES=$((META_INSTANCES + RETRIEVE_INSTANCES))
     "on a node here, 8 s of compiler CPU during the 1,500 queries after 600 untimed ones, and" \
     "5.7, 2.0, 1.3, 0.7 s in the next four times 1,500. A node in service has long passed that." \
     "So the untimed rounds (C-FIND: $FIND_WARMUP queries of each type; retrieve: a C-GET and a" \
-    "C-MOVE, at least $RETRIEVE_WARMUP rounds) go on until the best of the last three rounds cost" \
-    "the target's own processes no less than 95 % of the CPU of their best round before them" \
-    "(steady), at most $FIND_MAX_WARMUP queries of each type and $RETRIEVE_MAX_WARMUP retrieve" \
-    "rounds (at most). The same rule for every target; a server that is steady from the start" \
-    "stops after four rounds."
+    "C-MOVE, at least $RETRIEVE_WARMUP rounds) go on until the best of the last $STEADY_ROUNDS" \
+    "rounds cost the target's own processes no less than 95 % of the CPU of their best round" \
+    "before them (steady), at most $FIND_MAX_WARMUP queries of each type and" \
+    "$RETRIEVE_MAX_WARMUP retrieve rounds (at most). The same rule for every target; a server" \
+    "that is steady from the start stops after $((STEADY_ROUNDS + 1)) rounds."
   echo
   echo "## Summary (issue 4)"
   echo "| measure | Annal | Orthanc | Annal / Orthanc | target | met |"
