@@ -34,7 +34,6 @@ import org.annal.dicom.net.Status;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
-import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.QueueOfferResult;
@@ -82,10 +81,12 @@ final class RetrieveOperation implements ServiceOperation {
   private final List<String> warning = new ArrayList<>();
   private volatile boolean cancelled;
   private volatile boolean ended;
+  /** True while {@link #loop} runs (see {@link #next}). */
+  private volatile boolean inLoop;
   private volatile CompletableFuture<CommandSet> storeResponse;
   private volatile int storeMessageId = -1;
   /** PDUs to send, several per element where a whole message goes at once (one hand-off). */
-  private SourceQueueWithComplete<List<PDataTf>> queue;
+  private volatile SourceQueueWithComplete<List<PDataTf>> queue;
   /** The next item's bytes, read while the current one is sent (index, read). */
   private int prefetchedIndex = -1;
   private CompletionStage<ByteString> prefetched;
@@ -114,12 +115,15 @@ final class RetrieveOperation implements ServiceOperation {
 
   @Override
   public Source<PDataTf, NotUsed> pdus() {
-    Pair<SourceQueueWithComplete<List<PDataTf>>, Source<List<PDataTf>, NotUsed>> pair =
-        Source.<List<PDataTf>>queue(8, OverflowStrategy.backpressure())
-            .preMaterialize(materializer);
-    queue = pair.first();
-    CompletableFuture.runAsync(this::run, executor);
-    return pair.second().mapConcat(pdus -> pdus);
+    // Materialized by the association's stage in its own island (sub-fusing): an offer is one
+    // hand-off into that stage, not two (a queue actor, then the association).
+    return Source.<List<PDataTf>>queue(8, OverflowStrategy.backpressure())
+        .mapMaterializedValue(q -> {
+          queue = q;
+          CompletableFuture.runAsync(this::run, executor);
+          return NotUsed.getInstance();
+        })
+        .mapConcat(pdus -> pdus);
   }
 
   @Override
@@ -135,7 +139,8 @@ final class RetrieveOperation implements ServiceOperation {
       return false;
     }
     storeResponse = null;
-    waiting.completeAsync(() -> response, executor);
+    // Completed on the association's thread, where the loop goes on (see next).
+    waiting.complete(response);
     return true;
   }
 
@@ -227,6 +232,32 @@ final class RetrieveOperation implements ServiceOperation {
 
   private void loop(String destinationAe, List<RetrieveItem> items, int index,
       ScuAssociation scu) {
+    inLoop = true;
+    try {
+      step(destinationAe, items, index, scu);
+    } finally {
+      inLoop = false;
+    }
+  }
+
+  /**
+   * Runs {@code next} in the thread that completed the step before it: for C-GET the
+   * association's, when the C-STORE-RSP arrives or the Pending response is queued. Each hand-off
+   * to the executor instead cost a thread wake-up between a C-STORE-RSP and the next C-STORE-RQ
+   * (0.39 ms p50 measured there, against ~1.3 ms to send a 512 KB data set). A step that
+   * completed at once, inside {@link #loop} itself (the association ended, a read failed), goes
+   * through the executor: no recursion one level per item.
+   */
+  private void next(Runnable next) {
+    if (inLoop) {
+      executor.execute(next);
+    } else {
+      next.run();
+    }
+  }
+
+  private void step(String destinationAe, List<RetrieveItem> items, int index,
+      ScuAssociation scu) {
     if (index >= items.size() || cancelled) {
       if (ended) {
         for (int i = index; i < items.size(); i++) {
@@ -245,7 +276,7 @@ final class RetrieveOperation implements ServiceOperation {
       return;
     }
     RetrieveItem item = items.get(index);
-    subOperation(items, index, scu).handleAsync((status, failure) -> {
+    subOperation(items, index, scu).whenComplete((status, failure) -> next(() -> {
       if (failure != null || status == null) {
         log.info("assoc={} {} sop={} sub-operation failed: {}", association.associationId(),
             request.kind(), item.sopInstanceUid(),
@@ -263,9 +294,8 @@ final class RetrieveOperation implements ServiceOperation {
           ? offer(DimseResponses.pdus(contextId, response(DimseStatus.of(Status.PENDING, null),
               remaining), null, maxValueLength))
           : CompletableFuture.completedFuture(null);
-      sent.whenCompleteAsync((x, e) -> loop(destinationAe, items, index + 1, scu), executor);
-      return null;
-    }, executor);
+      sent.whenComplete((x, e) -> next(() -> loop(destinationAe, items, index + 1, scu)));
+    }));
   }
 
   private CompletionStage<DimseStatus> subOperation(List<RetrieveItem> items, int index,
