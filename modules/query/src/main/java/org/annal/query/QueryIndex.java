@@ -471,7 +471,11 @@ public final class QueryIndex implements StudyIndexRepository, AutoCloseable {
 
   @Override
   public void close() {
-    committer.shutdownNow();
+    // shutdown, not shutdownNow: interrupting a commit in flight makes its FileChannel calls
+    // close the channel of the index's write lock, and then every later write, the final commit
+    // below included, fails with "FileLock invalidated by an external force" (seen in CI under
+    // load). The periodic task is cancelled; a commit already running is let finish.
+    committer.shutdown();
     try {
       committer.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

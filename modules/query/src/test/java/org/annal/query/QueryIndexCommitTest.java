@@ -39,6 +39,28 @@ import org.junit.jupiter.api.io.TempDir;
 class QueryIndexCommitTest {
   static final Duration NEVER = Duration.ofHours(1);
 
+  /**
+   * Closing while the background commit runs must not break the index: interrupting that commit
+   * (shutdownNow) closed the channel of Lucene's write lock, and the final commit then failed
+   * with "FileLock invalidated by an external force" (CI, under load).
+   */
+  @Test
+  void closingDuringABackgroundCommitStillCommits(@TempDir Path dir) {
+    List<Study.Event> events = TestStudies.events();
+    for (int round = 0; round < 40; round++) {
+      Path at = dir.resolve("r" + round);
+      try (QueryIndex index = QueryIndex.open(at, Duration.ofMillis(1))) {
+        index.apply("study-0", events, Offset.sequence(events.size()));
+        // close at once: the committer (every 1 ms) is likely in the middle of its commit
+      }
+      try (QueryIndex reopened = QueryIndex.open(at, NEVER)) {
+        assertEquals(Optional.of(Offset.sequence(events.size())),
+            reopened.resumeOffset("study-0"), "round " + round);
+        assertEquals(events.size(), reopened.counts().get("INSTANCE"), "round " + round);
+      }
+    }
+  }
+
   @Test
   void aCrashLeavesTheLastCommitAndItsOffsets(@TempDir Path dir) throws IOException {
     List<Study.Event> events = TestStudies.events();
