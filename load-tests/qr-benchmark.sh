@@ -749,7 +749,9 @@ public final class QrBench {
 
   /** Warm-up: the best of the last STEADY_ROUNDS rounds within this factor of the best before. */
   static final double STEADY = 0.95;
-  static final int STEADY_ROUNDS = 3;
+  /** lib.sh's STEADY_ROUNDS, which the script passes (one number for both benchmarks). */
+  static final int STEADY_ROUNDS = Integer.parseInt(java.util.Objects.requireNonNull(
+      System.getProperty("annal.steady-rounds"), "-Dannal.steady-rounds (set by qr-benchmark.sh)"));
 
   /**
    * Steady: the last {@link #STEADY_ROUNDS} rounds together improved on every round before them by
@@ -800,7 +802,7 @@ javac -nowarn -d "$TOOL/classes" -cp "$APP_CP" "$TOOL/QrBench.java" 2>"$TOOL/jav
 # than 3 cores its parallelism is 1 and every async step then starts a new thread (see Main in
 # modules/app): several ms per C-FIND on 2 cores, the client's time, not the server's.
 QRBENCH=(java -Xmx1g -Djava.util.concurrent.ForkJoinPool.common.parallelism=4 \
-  -cp "$TOOL/classes:$APP_CP" QrBench)
+  -Dannal.steady-rounds="$STEADY_ROUNDS" -cp "$TOOL/classes:$APP_CP" QrBench)
 
 # ---------------------------------------------------------------------------------------------
 # Data sets: SyntheticCt from annal-dicom's jar (copied, for the same reason as above). Each set is
