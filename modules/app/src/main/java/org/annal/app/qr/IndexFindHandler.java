@@ -4,8 +4,6 @@ package org.annal.app.qr;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import org.annal.app.impl.LogFiles;
 import org.annal.dicom.Dataset;
 import org.annal.dicom.DatasetWriter;
@@ -30,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The C-FIND SCP of the node (PS3.4 C.4.1): the identifier is matched against this node's query
- * index ({@link QueryService}, Lucene, off the association's thread on the blocking dispatcher);
+ * index ({@link QueryService}, Lucene, on the association's thread: see onCFind);
  * each match is one Pending response. More matches than {@code annal.query.max-results}: the
  * first ones are sent, then the final status is A700 (Refused: Out of Resources) with an Error
  * Comment saying so (kept under the 64 characters of an LO). Every query goes to the audit log ({@code DATA_DIR/logs/audit.log}): who,
@@ -43,11 +41,9 @@ public final class IndexFindHandler implements CFindHandler {
   static final int QUERY_RETRIEVE_LEVEL = 0x00080052;
 
   private final QueryService query;
-  private final Executor blocking;
 
-  public IndexFindHandler(QueryService query, Executor blocking) {
+  public IndexFindHandler(QueryService query) {
     this.query = query;
-    this.blocking = blocking;
   }
 
   @Override
@@ -58,8 +54,14 @@ public final class IndexFindHandler implements CFindHandler {
     String levelName = identifier.getString(QUERY_RETRIEVE_LEVEL);
     String keys = describe(identifier);
     String encoded = encode(identifier, request.transferSyntaxUid());
-    Source<Dataset, NotUsed> answers = Source.lazyCompletionStage(() ->
-            CompletableFuture.supplyAsync(() -> find(model, levelName, identifier), blocking))
+    // The search runs on the association's own stage, at its first demand, not on the blocking
+    // dispatcher: it is CPU work on an index the page cache holds (Lucene over memory-mapped
+    // files, at most max-results records decoded), and the two hand-offs (to a pool thread, back
+    // into the stage) cost more than the search on a busy machine. 200,000 instances, 2 cores,
+    // three runs before against two after, alternating (stop 18): p50 1.28-1.65 -> 0.91-0.98 ms
+    // (exact PatientID), 2.99-3.54 -> 2.22-2.59 ms (date + modality); p99s 8.1-17.8 -> 6.0-14.0.
+    // A C-CANCEL-RQ is therefore read after the search, before the first match is sent.
+    Source<Dataset, NotUsed> answers = Source.lazySingle(() -> find(model, levelName, identifier))
         .flatMapConcat(result -> {
           Source<Dataset, NotUsed> matches = Source.from(result.matches());
           return result.capped()

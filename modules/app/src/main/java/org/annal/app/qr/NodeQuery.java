@@ -54,7 +54,7 @@ public final class NodeQuery {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     QueryRetrieveServices services = QueryRetrieveServices.fromConfig(
         config.underlying().getConfig("annal.dicom"),
-        new IndexFindHandler(service, blocking),
+        new IndexFindHandler(service),
         new ArchiveRetrieveHandler(system, service, files, blocking, archive.askTimeout(),
             archive.recordAttemptTimeout(), config.nodeId(), Clock.systemUTC()));
     NodeQuery query = new NodeQuery(services, service);
