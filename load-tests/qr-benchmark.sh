@@ -873,9 +873,11 @@ if [[ -n $REUSE ]]; then
     [[ -d $WORK/run/$t-$REUSE ]] || die "--reuse $REUSE: no kept $WORK/run/$t-$REUSE (run with --keep first)"
   done
 fi
-# Read once, so that every target is fed from the page cache.
-log "reading the data sets into the page cache"
-for d in "${META_DIRS[@]}" "$RETRIEVE_DIR"; do find "$d" -name '*.dcm' -exec cat {} + >/dev/null; done
+# Read once, so that every target is fed from the page cache (nothing is sent with --reuse).
+if [[ -z $REUSE ]]; then
+  log "reading the data sets into the page cache"
+  for d in "${META_DIRS[@]}" "$RETRIEVE_DIR"; do find "$d" -name '*.dcm' -exec cat {} + >/dev/null; done
+fi
 
 # ---------------------------------------------------------------------------------------------
 # Processes. start_* set TARGET_PID (a session leader: setsid), PORT, AET and return when the
@@ -1122,21 +1124,21 @@ measure() {
     echo "$TARGET|metadata-only set|$META_INSTANCES|$META_BYTES|-|reused from $REUSE|$load" >>"$LOAD_ROWS"
     echo "$TARGET|full-size study|$RETRIEVE_INSTANCES|$RETRIEVE_BYTES|-|reused from $REUSE|$load" >>"$LOAD_ROWS"
   else
-  log "$TARGET: loading $META_INSTANCES metadata-only instances over $ASSOCS associations"
-  t0=$(date +%s.%N)
-  store load "$ASSOCS" "${STUDY_DIRS[@]}" || failed=$?
-  t1=$(date +%s.%N)
-  echo "$TARGET|metadata-only set|$META_INSTANCES|$META_BYTES|$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')|$( ((failed == 0)) && echo ok || echo "$failed storescu failed")|$load" >>"$LOAD_ROWS"
-  log "  -> $(tail -n 1 "$LOAD_ROWS")"
-  (( failed == 0 )) || complete=0
-  failed=0
-  load=$(load1)
-  t0=$(date +%s.%N)
-  store load-full 1 "$RETRIEVE_DIR"/st* || failed=$?
-  t1=$(date +%s.%N)
-  echo "$TARGET|full-size study|$RETRIEVE_INSTANCES|$RETRIEVE_BYTES|$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')|$( ((failed == 0)) && echo ok || echo "storescu failed")|$load" >>"$LOAD_ROWS"
-  log "  -> $(tail -n 1 "$LOAD_ROWS")"
-  (( failed == 0 )) || complete=0
+    log "$TARGET: loading $META_INSTANCES metadata-only instances over $ASSOCS associations"
+    t0=$(date +%s.%N)
+    store load "$ASSOCS" "${STUDY_DIRS[@]}" || failed=$?
+    t1=$(date +%s.%N)
+    echo "$TARGET|metadata-only set|$META_INSTANCES|$META_BYTES|$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')|$( ((failed == 0)) && echo ok || echo "$failed storescu failed")|$load" >>"$LOAD_ROWS"
+    log "  -> $(tail -n 1 "$LOAD_ROWS")"
+    (( failed == 0 )) || complete=0
+    failed=0
+    load=$(load1)
+    t0=$(date +%s.%N)
+    store load-full 1 "$RETRIEVE_DIR"/st* || failed=$?
+    t1=$(date +%s.%N)
+    echo "$TARGET|full-size study|$RETRIEVE_INSTANCES|$RETRIEVE_BYTES|$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')|$( ((failed == 0)) && echo ok || echo "storescu failed")|$load" >>"$LOAD_ROWS"
+    log "  -> $(tail -n 1 "$LOAD_ROWS")"
+    (( failed == 0 )) || complete=0
   fi
 
   # The query index must hold every study with all its instances before anything is timed
