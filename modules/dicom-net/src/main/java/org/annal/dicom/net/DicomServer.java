@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.annal.dicom.net.impl.AcceptorStage;
 import org.annal.dicom.net.impl.PduFraming;
+import org.annal.dicom.net.impl.TcpQuickAck;
 import org.annal.dicom.net.impl.ServiceOperations;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
@@ -72,7 +73,7 @@ public final class DicomServer {
             DimseStatus.of(Status.OUT_OF_RESOURCES,
                 "Node shutting down: nothing stored, send again (to another node)")))
         : storeHandler.onCStore(association, request, syntax);
-    List<Inet.SocketOption> options = List.of(TcpSO.tcpNoDelay(true));
+    List<Inet.SocketOption> options = List.of(TcpSO.tcpNoDelay(true), TcpQuickAck.option());
     return Tcp.get(system.classicSystem())
         .bind(settings.bindHost(), settings.port(), 128, options, false, Optional.empty())
         .to(Sink.foreach(connection -> {
@@ -81,7 +82,8 @@ public final class DicomServer {
               + Long.toString(System.currentTimeMillis() & 0xFFFFFF, 36);
           InetSocketAddress peer = connection.remoteAddress();
           Flow<ByteString, ByteString, ?> protocol = PduFraming
-              .bidi(settings.maxPduLengthReceived())
+              .bidi(settings.maxPduLengthReceived(),
+                  TcpQuickAck.take(connection.localAddress(), connection.remoteAddress()))
               .join(Flow.fromGraph(new AcceptorStage(settings, handler, services, id, peer,
                   () -> active.get() > settings.maxAssociations())));
           Flow<ByteString, ByteString, CompletionStage<Done>> flow = Flow.<ByteString>create()

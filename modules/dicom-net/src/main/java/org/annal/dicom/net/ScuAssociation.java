@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import org.annal.dicom.Uid;
 import org.annal.dicom.net.impl.AAbort;
@@ -38,6 +39,7 @@ import org.annal.dicom.net.impl.PresentationContextAc;
 import org.annal.dicom.net.impl.PresentationContextRq;
 import org.annal.dicom.net.impl.PresentationDataValue;
 import org.annal.dicom.net.impl.StateTable;
+import org.annal.dicom.net.impl.TcpQuickAck;
 import org.annal.dicom.net.impl.UserInformation;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
@@ -153,18 +155,24 @@ public final class ScuAssociation {
     InetSocketAddress remote = new InetSocketAddress(host, port);
     Flow<ByteString, ByteString, CompletionStage<Tcp.OutgoingConnection>> connection =
         Tcp.get(system.classicSystem()).outgoingConnection(remote, Optional.empty(),
-            List.of(TcpSO.tcpNoDelay(true)), true, Optional.of(settings.connectTimeout()),
+            List.of(TcpSO.tcpNoDelay(true), TcpQuickAck.option()), true,
+            Optional.of(settings.connectTimeout()),
             Optional.empty());
+    // Set once connected (see TcpQuickAck); bytes only arrive after that.
+    AtomicReference<Runnable> quickAck = new AtomicReference<>(() -> { });
     // Encoded PDUs, several per element where a whole message is sent at once: one queue offer
     // (an asynchronous hand-off) per message rather than per PDU.
     Pair<Pair<SourceQueueWithComplete<ByteString>, CompletionStage<Tcp.OutgoingConnection>>,
         PduInbox> materialized =
         Source.<ByteString>queue(8, OverflowStrategy.backpressure())
             .viaMat(connection, Keep.both())
-            .via(Flow.fromGraph(new PduDecoderStage(settings.maxPduLengthReceived())))
+            .via(Flow.fromGraph(new PduDecoderStage(settings.maxPduLengthReceived(),
+                () -> quickAck.get().run())))
             .toMat(PduInbox.sink(Math.max(256 * 1024, settings.maxPduLengthReceived())),
                 Keep.both())
             .run(materializer);
+    materialized.first().second().thenAccept(tcp ->
+        quickAck.set(TcpQuickAck.take(tcp.localAddress(), tcp.remoteAddress())));
     SourceQueueWithComplete<ByteString> outbound = materialized.first().first();
     PduInbox inbound = materialized.second();
     List<PresentationContextRq> proposed = new ArrayList<>();

@@ -25,13 +25,24 @@ import org.apache.pekko.util.ByteString;
  */
 public final class PduDecoderStage extends GraphStage<FlowShape<ByteString, Pdu>> {
   private final long maxPduLength;
+  private final Runnable awaitingRest;
   private final Inlet<ByteString> in = Inlet.create("PduDecoder.in");
   private final Outlet<Pdu> out = Outlet.create("PduDecoder.out");
   private final FlowShape<ByteString, Pdu> shape = FlowShape.of(in, out);
 
   /** @param maxPduLength the largest PDU-length field (bytes after the header) accepted */
   public PduDecoderStage(long maxPduLength) {
+    this(maxPduLength, () -> { });
+  }
+
+  /**
+   * @param awaitingRest run each time part of a PDU is held and more bytes are asked for (the
+   *     connection's {@link TcpQuickAck} hook: the peer may be waiting for our acknowledgement
+   *     before it sends the rest)
+   */
+  public PduDecoderStage(long maxPduLength, Runnable awaitingRest) {
     this.maxPduLength = maxPduLength;
+    this.awaitingRest = awaitingRest;
   }
 
   @Override
@@ -115,6 +126,9 @@ public final class PduDecoderStage extends GraphStage<FlowShape<ByteString, Pdu>
         if (isClosed(in)) {
           completeStage();
         } else if (!hasBeenPulled(in)) {
+          if (!buffer.isEmpty()) {
+            awaitingRest.run();
+          }
           pull(in);
         }
       }

@@ -23,8 +23,14 @@ public final class PduFraming {
   private PduFraming() {}
 
   public static BidiFlow<ByteString, Pdu, Pdu, ByteString, NotUsed> bidi(long maxPduLength) {
+    return bidi(maxPduLength, () -> { });
+  }
+
+  /** As {@link #bidi(long)}, running {@code awaitingRest} as {@link PduDecoderStage} says. */
+  public static BidiFlow<ByteString, Pdu, Pdu, ByteString, NotUsed> bidi(long maxPduLength,
+      Runnable awaitingRest) {
     return BidiFlow.fromFlows(
-        Flow.fromGraph(new PduDecoderStage(maxPduLength)),
+        Flow.fromGraph(new PduDecoderStage(maxPduLength, awaitingRest)),
         Flow.<Pdu>create().map(PduCodec::encode)
             .batchWeighted(DataSetFragments.BATCH_BYTES, b -> (long) b.size(), b -> b,
                 ByteString::concat));

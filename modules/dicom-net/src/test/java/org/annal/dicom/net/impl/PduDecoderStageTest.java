@@ -69,6 +69,29 @@ class PduDecoderStageTest {
     }
   }
 
+  /**
+   * The hook that lets a peer's Nagle-held rest of a PDU go (TcpQuickAck) runs each time part of a
+   * PDU is held and more bytes are asked for, and not when the chunks end on PDU boundaries.
+   */
+  @Test
+  void awaitingRestRunsWhilePartOfAPduIsHeld() throws Exception {
+    ByteString rsp = PduCodec.encode(new PDataTf(List.of(PresentationDataValue.of(1, true, true,
+        ByteString.fromArray(new byte[138])))));
+    ByteString release = PduCodec.encode(new AReleaseRq());
+    // As DCMTK writes a message: PDU + PDV headers (12 bytes), then the value.
+    List<ByteString> split = List.of(rsp.slice(0, 12), rsp.slice(12, rsp.size()), release);
+    List<ByteString> whole = List.of(rsp, release);
+    for (List<ByteString> chunks : List.of(split, whole)) {
+      java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+      List<Pdu> out = Source.from(chunks)
+          .via(Flow.fromGraph(new PduDecoderStage(1 << 20, runs::incrementAndGet)))
+          .runWith(Sink.seq(), system).toCompletableFuture().get(5, TimeUnit.SECONDS);
+      assertEquals(2, out.size());
+      assertInstanceOf(AReleaseRq.class, out.get(1));
+      assertEquals(chunks == split ? 1 : 0, runs.get(), chunks == split ? "split" : "whole");
+    }
+  }
+
   @Test
   void lengthOverTheCapIsRejectedBeforeBuffering() throws Exception {
     // 0xFFFFFFFF: must not try to allocate 4 GiB; nothing after the header needs to arrive.
