@@ -1056,13 +1056,17 @@ store() {
 retrieve() {
   local kind=$1 rep=$2 dir rc=0 t0 t1 files bytes load check
   load=$(load1)
-  if [[ $kind == get ]]; then
+  if [[ $kind == get || $kind == get-nagle ]]; then
     dir=$RUN/got
     rm -rf "$dir" && mkdir -p "$dir"
+    # get-nagle: getscu as DCMTK ships it (TCP_NODELAY unset: Nagle on), as a viewer or a
+    # modality built on DCMTK usually runs; the other rows export TCP_NODELAY=1 (see above).
+    local getscu=(getscu)
+    [[ $kind == get-nagle ]] && getscu=(env -u TCP_NODELAY getscu)
     t0=$(date +%s.%N)
-    bg timeout "$RETRIEVE_TIMEOUT" getscu -S +B -aet "$CALLING_AET" -aec "$AET" -od "$dir" \
+    bg timeout "$RETRIEVE_TIMEOUT" "${getscu[@]}" -S +B -aet "$CALLING_AET" -aec "$AET" -od "$dir" \
       --log-level warn -k QueryRetrieveLevel=STUDY -k "StudyInstanceUID=$RETRIEVE_UID" \
-      127.0.0.1 "$PORT" >"$RUN/get-$rep.log" 2>&1 || rc=$?
+      127.0.0.1 "$PORT" >"$RUN/$kind-$rep.log" 2>&1 || rc=$?
     t1=$(date +%s.%N)
   else
     dir=$RUN/moved
@@ -1238,6 +1242,7 @@ measure() {
   done
   echo "$TARGET|C-GET + C-MOVE|$n rounds|$n|$steady" >>"$WARM_ROWS"
   for ((r = 1; r <= RETRIEVES; r++)); do retrieve get "$r"; retrieve move "$r"; done
+  for ((r = 1; r <= RETRIEVES; r++)); do retrieve get-nagle "$r"; done
   awk -F'|' -v t="$TARGET" '$1 == t && $7 != "ok" {bad = 1} END {exit bad}' "$GET_ROWS" || complete=0
 
   cleanup
@@ -1361,14 +1366,17 @@ TOTAL_INSTANCES=$((META_INSTANCES + RETRIEVE_INSTANCES))
   echo "## Retrieve of the full-size study ($RETRIEVE_INSTANCES instances, $RETRIEVE_BYTES bytes)"
   echo "| target | kind | repetition | files | bytes | seconds | MB/s | load 1m | check |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---|"
-  awk -F'|' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, ($2 == "get" ? "C-GET" : "C-MOVE"), $3, $4, $5, $6, ($6 > 0 ? sprintf("%.1f", $5 / 1e6 / $6) : "-"), $8, $7}' "$GET_ROWS"
+  awk -F'|' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, ($2 == "get" ? "C-GET" : $2 == "get-nagle" ? "C-GET, Nagle on" : "C-MOVE"), $3, $4, $5, $6, ($6 > 0 ? sprintf("%.1f", $5 / 1e6 / $6) : "-"), $8, $7}' "$GET_ROWS"
   echo
   echo "C-GET: getscu -S +B into a fresh directory (the data sets arrive on the same association)." \
     "C-MOVE: movescu -S to a DCMTK storescp started by the script (one process, no --fork, +B -dhl:" \
     "files written as received, no fsync, one association at a time). seconds: wall time of" \
     "getscu/movescu (process start, association, final response; storescp has written each file" \
     "before it answers). MB = 10^6 bytes of the files received. Untimed rounds first (see Warm-up" \
-    "below)."
+    "below). C-GET, Nagle on: getscu as DCMTK 3.6.7 ships it, without TCP_NODELAY=1 in its" \
+    "environment (the other rows have it): it writes each C-STORE-RSP as 12 header bytes, then" \
+    "the rest, which Nagle holds until the first part is acknowledged; a receiver that delays that" \
+    "acknowledgement (Linux, up to 40 ms) waits that long per instance. Not part of the target."
   echo
   echo "## Warm-up (untimed, before the timed queries and retrieves)"
   echo "| target | what | untimed | rounds | ended because |"
@@ -1398,12 +1406,14 @@ TOTAL_INSTANCES=$((META_INSTANCES + RETRIEVE_INSTANCES))
           (pc == "p99" ? "<= 10 ms" : ""), met }'
     done
   done
-  for kind in get move; do
+  for kind in get move get-nagle; do
     a=$(mbps annal "$kind") o=$(mbps orthanc "$kind")
-    awk -v k="$([[ $kind == get ]] && echo C-GET || echo C-MOVE)" -v a="$a" -v o="$o" 'BEGIN {
-      printf "| %s MB/s (median) | %s | %s | %s | >= Orthanc | %s |\n", k, (a == "" ? "-" : a),
-        (o == "" ? "-" : o), (a == "" || o == "" || o == 0 ? "-" : sprintf("%.2f", a / o)),
-        (a == "" || o == "" ? "-" : (a >= o ? "yes" : "no")) }'
+    awk -v k="$kind" -v a="$a" -v o="$o" 'BEGIN {
+      name = k == "get" ? "C-GET" : k == "move" ? "C-MOVE" : "C-GET, Nagle on,"
+      target = k == "get-nagle" ? "(not a target)" : ">= Orthanc"
+      printf "| %s MB/s (median) | %s | %s | %s | %s | %s |\n", name, (a == "" ? "-" : a),
+        (o == "" ? "-" : o), (a == "" || o == "" || o == 0 ? "-" : sprintf("%.2f", a / o)), target,
+        (a == "" || o == "" || k == "get-nagle" ? "-" : (a >= o ? "yes" : "no")) }'
   done
   echo
   echo "Medians and percentiles only of rows whose check is ok. The targets are stated for 200,000" \
