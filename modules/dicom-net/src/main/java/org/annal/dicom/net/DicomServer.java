@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *        └──────────── bytes ◀─────────────┘◀──── Pdu (AC, RSP) ───┘
  * </pre>
  *
- * <p>{@code PduFraming.bidi(cap).join(acceptor)} is the whole protocol; the kill switch lets
+ * <p>{@code PduFraming.bidi(cap, quickAck).join(acceptor)} is the whole protocol; the kill switch lets
  * {@link DicomServerBinding#drain()} close what is still open at its deadline.
  */
 public final class DicomServer {

@@ -22,11 +22,7 @@ import org.apache.pekko.util.ByteString;
 public final class PduFraming {
   private PduFraming() {}
 
-  public static BidiFlow<ByteString, Pdu, Pdu, ByteString, NotUsed> bidi(long maxPduLength) {
-    return bidi(maxPduLength, () -> { });
-  }
-
-  /** As {@link #bidi(long)}, running {@code awaitingRest} as {@link PduDecoderStage} says. */
+  /** @param awaitingRest run as {@link PduDecoderStage} says (the connection's quick-ACK hook) */
   public static BidiFlow<ByteString, Pdu, Pdu, ByteString, NotUsed> bidi(long maxPduLength,
       Runnable awaitingRest) {
     return BidiFlow.fromFlows(

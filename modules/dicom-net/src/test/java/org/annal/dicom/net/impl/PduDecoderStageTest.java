@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -82,7 +83,7 @@ class PduDecoderStageTest {
     List<ByteString> split = List.of(rsp.slice(0, 12), rsp.slice(12, rsp.size()), release);
     List<ByteString> whole = List.of(rsp, release);
     for (List<ByteString> chunks : List.of(split, whole)) {
-      java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+      AtomicInteger runs = new AtomicInteger();
       List<Pdu> out = Source.from(chunks)
           .via(Flow.fromGraph(new PduDecoderStage(1 << 20, runs::incrementAndGet)))
           .runWith(Sink.seq(), system).toCompletableFuture().get(5, TimeUnit.SECONDS);
