@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,6 +26,7 @@ import org.annal.dicom.net.impl.AssociationEvent;
 import org.annal.dicom.net.impl.AssociationState;
 import org.annal.dicom.net.impl.CommandField;
 import org.annal.dicom.net.impl.CommandSet;
+import org.annal.dicom.net.impl.Completions;
 import org.annal.dicom.net.impl.DataSetFragments;
 import org.annal.dicom.net.impl.MalformedPdu;
 import org.annal.dicom.net.impl.PDataFragmenter;
@@ -44,6 +44,7 @@ import org.annal.dicom.net.impl.UserInformation;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.actor.Scheduler;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.io.TcpSO;
 import org.apache.pekko.stream.Materializer;
@@ -98,6 +99,7 @@ public final class ScuAssociation {
   }
 
   private final ScuSettings settings;
+  private final Scheduler scheduler;
   private final Materializer materializer;
   private final SourceQueueWithComplete<ByteString> outbound;
   private final PduInbox inbound;
@@ -110,10 +112,11 @@ public final class ScuAssociation {
   private final AtomicInteger messageIds = new AtomicInteger();
   private volatile AssociationState state;
 
-  private ScuAssociation(ScuSettings settings, Materializer materializer,
+  private ScuAssociation(ScuSettings settings, Scheduler scheduler, Materializer materializer,
       SourceQueueWithComplete<ByteString> outbound, PduInbox inbound,
       AssociationInfo info, AAssociateRq rq, AAssociateAc ac) {
     this.settings = settings;
+    this.scheduler = scheduler;
     this.materializer = materializer;
     this.outbound = outbound;
     this.inbound = inbound;
@@ -152,6 +155,7 @@ public final class ScuAssociation {
       ScuSettings settings, String host, int port, String callingAeTitle, String calledAeTitle,
       List<ProposedContext> contexts, List<String> scpRoleFor) {
     Materializer materializer = Materializer.matFromSystem(system);
+    Scheduler scheduler = system.classicSystem().scheduler();
     InetSocketAddress remote = new InetSocketAddress(host, port);
     Flow<ByteString, ByteString, CompletionStage<Tcp.OutgoingConnection>> connection =
         Tcp.get(system.classicSystem()).outgoingConnection(remote, Optional.empty(),
@@ -190,7 +194,7 @@ public final class ScuAssociation {
                 .map(uid -> new org.annal.dicom.net.impl.RoleSelection(uid, 0, 1)).toList()));
     return materialized.first().second()
         .thenCompose(tcp -> offer(outbound, rq).thenApply(x -> tcp))
-        .thenCompose(tcp -> timed(inbound.pull(), settings).thenApply(pdu -> {
+        .thenCompose(tcp -> timed(inbound.pull(), settings, scheduler).thenApply(pdu -> {
           Pdu answer = pdu.orElse(null);
           AssociationAction action = answer == null ? AssociationAction.AA_4
               : StateTable.action(AssociationState.Sta5, AssociationEvent.received(answer));
@@ -199,7 +203,7 @@ public final class ScuAssociation {
             AssociationInfo info = new AssociationInfo(
                 Long.toString(System.nanoTime(), 36), callingAeTitle, calledAeTitle,
                 tcp.remoteAddress(), Instant.now());
-            return new ScuAssociation(settings, materializer, outbound, inbound, info, rq, ac);
+            return new ScuAssociation(settings, scheduler, materializer, outbound, inbound, info, rq, ac);
           }
           if (action == AssociationAction.AE_4) {
             outbound.complete();
@@ -425,7 +429,7 @@ public final class ScuAssociation {
       ByteString soFar, long max, int contextId) {
     PresentationDataValue pdv = leftover.poll();
     if (pdv == null) {
-      return timed(inbound.pull(), settings).thenCompose(pdu -> {
+      return timed(inbound.pull(), settings, scheduler).thenCompose(pdu -> {
         Pdu answer = pdu.orElse(null);
         if (!(answer instanceof PDataTf data)) {
           if (answer != null && !(answer instanceof AAbort)) {
@@ -458,7 +462,7 @@ public final class ScuAssociation {
   // ---------------------------------------------------------------- internals
 
   private CompletionStage<Done> awaitReleaseRp() {
-    return timed(inbound.pull(), settings).thenCompose(pdu -> {
+    return timed(inbound.pull(), settings, scheduler).thenCompose(pdu -> {
       Pdu answer = pdu.orElse(null);
       if (answer instanceof AReleaseRp) {
         return CompletableFuture.completedFuture(Done.getInstance());
@@ -573,7 +577,7 @@ public final class ScuAssociation {
   }
 
   private CompletionStage<ByteString> readCommand(ByteString soFar) {
-    return timed(inbound.pull(), settings).thenCompose(pdu -> {
+    return timed(inbound.pull(), settings, scheduler).thenCompose(pdu -> {
       Pdu answer = pdu.orElse(null);
       if (!(answer instanceof PDataTf data)) {
         if (answer != null && !(answer instanceof AAbort)) {
@@ -615,7 +619,8 @@ public final class ScuAssociation {
 
   private static CompletionStage<Done> offer(SourceQueueWithComplete<ByteString> queue,
       ByteString encoded) {
-    return queue.offer(encoded).thenApply(result -> {
+    // direct: the caller goes on in the stream's thread, not on the common pool (Completions).
+    return Completions.direct(queue.offer(encoded)).thenApply(result -> {
       if (result != QueueOfferResult.enqueued()) {
         throw new AssociationAbortedException("connection closed (" + result + ")");
       }
@@ -623,9 +628,9 @@ public final class ScuAssociation {
     });
   }
 
-  private static <T> CompletionStage<T> timed(CompletionStage<T> stage, ScuSettings settings) {
-    return stage.toCompletableFuture()
-        .orTimeout(settings.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  private static <T> CompletionStage<T> timed(CompletionStage<T> stage, ScuSettings settings,
+      Scheduler scheduler) {
+    return Completions.within(stage.toCompletableFuture(), settings.responseTimeout(), scheduler);
   }
 
   /**

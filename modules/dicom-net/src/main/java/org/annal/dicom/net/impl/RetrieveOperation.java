@@ -14,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import org.annal.dicom.Dataset;
@@ -397,8 +396,8 @@ final class RetrieveOperation implements ServiceOperation {
           .runWith(Sink.ignore(), materializer));
     }
     return sent
-        .thenCompose(x -> response.orTimeout(
-            services.scuSettings().responseTimeout().toMillis(), TimeUnit.MILLISECONDS))
+        .thenCompose(x -> Completions.within(response,
+            services.scuSettings().responseTimeout(), system.classicSystem().scheduler()))
         .thenApply(rsp -> {
           Integer status = rsp.getUs(CommandSet.STATUS);
           return DimseStatus.of(status == null ? Status.PROCESSING_FAILURE : status,
@@ -468,7 +467,8 @@ final class RetrieveOperation implements ServiceOperation {
     if (ended) {
       return CompletableFuture.failedFuture(new AssociationEndedException("association ended"));
     }
-    return queue.offer(pdus).thenApply(result -> {
+    // direct: the loop goes on in the association's thread, not on the common pool (Completions).
+    return Completions.direct(queue.offer(pdus)).thenApply(result -> {
       if (result != QueueOfferResult.enqueued()) {
         throw new AssociationEndedException("association ended (" + result + ")");
       }
