@@ -37,15 +37,21 @@ import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.BytesRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -361,9 +367,32 @@ public final class QueryIndex implements StudyIndexRepository, AutoCloseable {
     return new Term(IndexFields.ID, type + "|" + uid);
   }
 
+  /**
+   * Whether a live document has this instance's id. Read from the postings, not with
+   * {@code searcher.count}: its collector answers a term count by throwing a
+   * CollectionTerminatedException, with its stack trace, per segment (~3 per stored instance).
+   */
   private static boolean exists(IndexSearcher searcher, String sopInstanceUid) {
+    BytesRef id = idTerm(IndexFields.INSTANCE, sopInstanceUid).bytes();
     try {
-      return searcher.count(new TermQuery(idTerm(IndexFields.INSTANCE, sopInstanceUid))) > 0;
+      for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+        Terms terms = leaf.reader().terms(IndexFields.ID);
+        if (terms == null) {
+          continue;
+        }
+        TermsEnum te = terms.iterator();
+        if (!te.seekExact(id)) {
+          continue;
+        }
+        Bits live = leaf.reader().getLiveDocs();
+        PostingsEnum docs = te.postings(null, PostingsEnum.NONE);
+        for (int d = docs.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = docs.nextDoc()) {
+          if (live == null || live.get(d)) {
+            return true;
+          }
+        }
+      }
+      return false;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
