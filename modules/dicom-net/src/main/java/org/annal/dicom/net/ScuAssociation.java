@@ -203,7 +203,8 @@ public final class ScuAssociation {
             AssociationInfo info = new AssociationInfo(
                 Long.toString(System.nanoTime(), 36), callingAeTitle, calledAeTitle,
                 tcp.remoteAddress(), Instant.now());
-            return new ScuAssociation(settings, scheduler, materializer, outbound, inbound, info, rq, ac);
+            return new ScuAssociation(settings, scheduler, materializer, outbound, inbound, info,
+                rq, ac);
           }
           if (action == AssociationAction.AE_4) {
             outbound.complete();

@@ -60,7 +60,8 @@ class CompletionsTest {
   @Test
   void directPassesFailuresOn() {
     Promise<String> promise = Promise.apply();
-    CompletableFuture<String> direct = Completions.direct(FutureConverters.asJava(promise.future()));
+    CompletableFuture<String> direct =
+        Completions.direct(FutureConverters.asJava(promise.future()));
     promise.failure(new IllegalStateException("boom"));
     ExecutionException e = assertThrows(ExecutionException.class,
         () -> direct.get(5, TimeUnit.SECONDS));
