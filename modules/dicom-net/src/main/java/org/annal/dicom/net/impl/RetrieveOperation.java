@@ -34,6 +34,7 @@ import org.annal.dicom.net.Status;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.actor.Scheduler;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.QueueOfferResult;
@@ -74,6 +75,7 @@ final class RetrieveOperation implements ServiceOperation {
   private final ClassicActorSystemProvider system;
   private final Materializer materializer;
   private final Executor executor;
+  private final Scheduler scheduler;
   private final CommandField rspField;
   private final AtomicInteger storeMessageIds = new AtomicInteger(0x8000);
   private final List<String> completed = new ArrayList<>();
@@ -102,6 +104,7 @@ final class RetrieveOperation implements ServiceOperation {
     this.system = system;
     this.materializer = Materializer.matFromSystem(system);
     this.executor = system.classicSystem().dispatcher();
+    this.scheduler = system.classicSystem().scheduler();
     this.rspField = request.kind() == RetrieveKind.MOVE ? CommandField.C_MOVE_RSP
         : CommandField.C_GET_RSP;
   }
@@ -397,7 +400,7 @@ final class RetrieveOperation implements ServiceOperation {
     }
     return sent
         .thenCompose(x -> Completions.within(response,
-            services.scuSettings().responseTimeout(), system.classicSystem().scheduler()))
+            services.scuSettings().responseTimeout(), scheduler))
         .thenApply(rsp -> {
           Integer status = rsp.getUs(CommandSet.STATUS);
           return DimseStatus.of(status == null ? Status.PROCESSING_FAILURE : status,
