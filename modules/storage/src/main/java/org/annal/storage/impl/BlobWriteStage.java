@@ -42,9 +42,14 @@ import org.apache.pekko.util.ByteString;
  * <p>The stage runs fused with its upstream (no async boundary, so no actor per blob: that
  * materialization cost was ~12% of the node's CPU per C-STORE), and hands every blocking step to
  * the store's blocking executor as a task. Tasks run one after another, in order (each chained
- * on the previous one), so no two touch the file or the buffer at once. At most one chunk waits
- * while another is written: memory per blob is two chunks plus the write buffer, and a slow disk
- * backpressures the association.
+ * on the previous one), so no two touch the file or the buffer at once.
+ *
+ * <p>Chunks (often one PDV of 16 KiB) are collected on the stage, without copying, until they fill
+ * the write buffer, and handed to the executor together: a 512 KiB instance is three tasks (two
+ * writes and the commit), not one per chunk. Each task woke a pool thread and, when done, the
+ * stage's: 28 context switches per 512 KiB C-STORE on the storage pool alone (2 cores, one
+ * association). Memory per blob: at most one buffer's worth of chunks collecting while another is
+ * written, plus the write buffer; a slow disk backpressures the association.
  */
 public final class BlobWriteStage
     extends AbstractGraphStageWithMaterializedValue<SinkShape<ByteString>, CompletionStage<StoredBlob>> {
@@ -93,7 +98,8 @@ public final class BlobWriteStage
     private CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
     private AsyncCallback<Throwable> ioDone;
     private boolean ioBusy;
-    private ByteString waiting;
+    /** Chunks not yet handed to an I/O task (a rope: concatenating does not copy). */
+    private ByteString collected = ByteString.emptyByteString();
     private boolean upstreamFinished;
     private boolean committing;
     private boolean failed;
@@ -117,12 +123,11 @@ public final class BlobWriteStage
           new AbstractInHandler() {
             @Override
             public void onPush() {
-              ByteString chunk = grab(in);
-              if (ioBusy) {
-                waiting = chunk; // not pulled again until this one is handed over
-              } else {
-                write(chunk);
+              collected = collected.concat(grab(in));
+              if (!ioBusy && full()) {
+                write();
               }
+              pullIfRoom();
             }
 
             @Override
@@ -155,16 +160,32 @@ public final class BlobWriteStage
       pull(in);
     }
 
-    private void write(ByteString chunk) {
-      submit(() -> append(chunk));
-      if (!isClosed(in) && !hasBeenPulled(in)) {
+    /** Enough collected for one write task: a buffer's worth. */
+    private boolean full() {
+      return collected.size() >= buffers.bufferSize();
+    }
+
+    /** Pulls the next chunk unless a buffer's worth already waits for the task in flight. */
+    private void pullIfRoom() {
+      if (!isClosed(in) && !hasBeenPulled(in) && !(ioBusy && full())) {
         pull(in);
       }
     }
 
+    private void write() {
+      ByteString bytes = collected;
+      collected = ByteString.emptyByteString();
+      submit(() -> append(bytes));
+    }
+
     private void commit() {
       committing = true;
-      submit(this::commitBlocking);
+      ByteString rest = collected;
+      collected = ByteString.emptyByteString();
+      submit(() -> {
+        append(rest);
+        commitBlocking();
+      });
     }
 
     private void submit(IoTask task) {
@@ -190,12 +211,13 @@ public final class BlobWriteStage
       } else if (committing) {
         result.complete(stored);
         completeStage();
-      } else if (waiting != null) {
-        ByteString next = waiting;
-        waiting = null;
-        write(next);
       } else if (upstreamFinished) {
         commit();
+      } else {
+        if (full()) {
+          write();
+        }
+        pullIfRoom();
       }
     }
 
